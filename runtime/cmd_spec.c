@@ -1,0 +1,17 @@
+/* Placeholder while the command is being written; replaced by runtime/cmd_spec.c proper. */
+#include "runtime/commands.h"
+#include "runtime/log.h"
+
+static int run(struct sb_global *g, int argc, char **argv)
+{
+        sb_error("spec: not implemented yet");
+        return 1;
+}
+
+const struct sb_command sb_cmd_spec = {
+    .name = "spec",
+    .usage = "spec",
+    .summary = "not implemented yet",
+    .help = "",
+    .run = run,
+};

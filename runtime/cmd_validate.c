@@ -1,0 +1,17 @@
+/* Placeholder while the command is being written; replaced by runtime/cmd_validate.c proper. */
+#include "runtime/commands.h"
+#include "runtime/log.h"
+
+static int run(struct sb_global *g, int argc, char **argv)
+{
+        sb_error("validate: not implemented yet");
+        return 1;
+}
+
+const struct sb_command sb_cmd_validate = {
+    .name = "validate",
+    .usage = "validate",
+    .summary = "not implemented yet",
+    .help = "",
+    .run = run,
+};

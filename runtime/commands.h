@@ -1,0 +1,46 @@
+/* The command-line surface: global options and the command table. Each
+ * command lives in its own runtime/cmd_<name>.c, parses its own flags and
+ * calls into the library. */
+#ifndef SANDBOX_COMMANDS_H
+#define SANDBOX_COMMANDS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define SB_DEFAULT_ROOT "/run/sandbox"
+
+struct sb_global {
+        const char *root;
+        const char *log_path;
+        const char *log_format; /* "text" or "json" */
+        bool debug;
+        bool systemd_cgroup;
+        const char *profile;    /* --profile NAME|PATH */
+        const char *events_log; /* --events-log PATH */
+        const char *rootless;   /* accepted for runc compatibility: true|false|auto */
+        const char *criu;       /* accepted for runc compatibility, unused */
+        const char *self_path;  /* argv[0] as invoked */
+};
+
+struct sb_command {
+        const char *name;
+        const char *usage;   /* "create [options] <container-id>" */
+        const char *summary; /* one line for `sandbox --help` */
+        const char *help;    /* the option list and description for `sandbox CMD --help` */
+        int (*run)(struct sb_global *g, int argc, char **argv);
+};
+
+extern const struct sb_command *const sb_commands[];
+const struct sb_command *sb_command_find(const char *name);
+void sb_command_print_help(const struct sb_command *c, FILE *out);
+
+/* True if argv (after the command name) asks for help. */
+bool sb_wants_help(int argc, char **argv);
+
+#define SB_DECLARE_COMMAND(n) extern const struct sb_command sb_cmd_##n
+
+SB_DECLARE_COMMAND(validate);
+SB_DECLARE_COMMAND(spec);
+SB_DECLARE_COMMAND(features);
+
+#endif
