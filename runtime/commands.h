@@ -39,6 +39,14 @@ bool sb_wants_help(int argc, char **argv);
 
 #define SB_DECLARE_COMMAND(n) extern const struct sb_command sb_cmd_##n
 
+SB_DECLARE_COMMAND(create);
+SB_DECLARE_COMMAND(start);
+SB_DECLARE_COMMAND(run);
+SB_DECLARE_COMMAND(state);
+SB_DECLARE_COMMAND(kill);
+SB_DECLARE_COMMAND(delete);
+SB_DECLARE_COMMAND(list);
+SB_DECLARE_COMMAND(ps);
 SB_DECLARE_COMMAND(validate);
 SB_DECLARE_COMMAND(spec);
 SB_DECLARE_COMMAND(features);

@@ -1,0 +1,57 @@
+# The README's two commands: `make demo` and `make check`.
+# Both install missing Debian packages first, then build.
+
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+JOBS       ?= $(shell nproc)
+# The OCI schemas live beside the repo on development and CI machines.
+OCI_SCHEMA_DIR ?= $(wildcard $(CURDIR)/../shared/reference/oci-schema)
+export OCI_SCHEMA_DIR
+FUZZ_SECONDS ?= 20
+HARNESS ?=
+SECONDS ?= 600
+
+.PHONY: all deps build build-asan build-fuzz check demo fuzz bench format format-check clean install
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS) >/dev/null
+
+build-asan: deps
+	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON >/dev/null
+	@cmake --build $(BUILD_ASAN) -j$(JOBS) >/dev/null
+
+build-fuzz: deps
+	@cmake -S . -B $(BUILD_FUZZ) -DFUZZ=ON -DBUILD_TESTS=OFF -DCMAKE_C_COMPILER=clang >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j$(JOBS) >/dev/null
+
+check: deps
+	@bash tests/check.sh
+
+demo: build
+	@bash scripts/demo.sh
+
+# make fuzz [HARNESS=config] [SECONDS=600]: long fuzzing runs.
+fuzz: build-fuzz
+	@bash fuzz/run.sh $(BUILD_FUZZ) $(SECONDS) $(HARNESS)
+
+bench: build
+	@bash tests/bench/run.sh $(BUILD)/sandbox
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+install: build
+	@cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -1,0 +1,382 @@
+/* The parent side of `create`: validates the bundle, claims the state
+ * directory, clones the init into its namespaces, writes its id maps, runs
+ * the runtime-namespace hooks when the init asks, and records the state.
+ * Any failure kills the init and removes the state directory: nothing is
+ * left behind. */
+#include "runtime/container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/cleanup.h"
+#include "runtime/hooks.h"
+#include "runtime/log.h"
+#include "runtime/namespaces.h"
+#include "runtime/sync.h"
+#include "runtime/terminal.h"
+
+static void now_rfc3339(char *buf, size_t len)
+{
+        struct timespec ts;
+        struct tm tm;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        gmtime_r(&ts.tv_sec, &tm);
+        snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+}
+
+static int copy_annotations(const struct oci_kv_list *src, struct oci_kv_list *dst)
+{
+        dst->items = calloc(src->count ? src->count : 1, sizeof(*dst->items));
+        if (dst->items == NULL)
+                return -1;
+        for (size_t i = 0; i < src->count; i++) {
+                dst->items[i].key = strdup(src->items[i].key);
+                dst->items[i].value = strdup(src->items[i].value);
+                dst->count = i + 1;
+                if (!dst->items[i].key || !dst->items[i].value)
+                        return -1;
+        }
+        return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct sb_err *err)
+{
+        char tmp[PATH_MAX];
+        char buf[32];
+        int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+        _cleanup_close_ int fd = -1;
+
+        if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+                return sb_err_set(err, ENAMETOOLONG, "pid file `%s`", path);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return sb_err_set(err, errno, "open pid file `%s`", tmp);
+        if (write(fd, buf, (size_t)n) != n) {
+                unlink(tmp);
+                return sb_err_set(err, errno, "write pid file `%s`", tmp);
+        }
+        /* containerd reads the pid file as soon as it exists: rename makes it whole. */
+        if (rename(tmp, path) < 0) {
+                unlink(tmp);
+                return sb_err_set(err, errno, "rename pid file `%s`", path);
+        }
+        return 0;
+}
+
+static int save_config_copy(const char *bundle, const char *dir, struct sb_err *err)
+{
+        char src[PATH_MAX + 16], dst[PATH_MAX + 16];
+        char buf[65536];
+        _cleanup_close_ int in = -1, out = -1;
+        ssize_t n;
+
+        snprintf(src, sizeof(src), "%s/config.json", bundle);
+        snprintf(dst, sizeof(dst), "%s/config.json", dir);
+        in = open(src, O_RDONLY | O_CLOEXEC);
+        if (in < 0)
+                return sb_err_set(err, errno, "open `%s`", src);
+        out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (out < 0)
+                return sb_err_set(err, errno, "open `%s`", dst);
+        while ((n = read(in, buf, sizeof(buf))) > 0)
+                if (write(out, buf, (size_t)n) != n)
+                        return sb_err_set(err, errno, "write `%s`", dst);
+        if (n < 0)
+                return sb_err_set(err, errno, "read `%s`", src);
+        return 0;
+}
+
+int runtime_load_saved_config(const char *root, const char *id, struct oci_config *cfg,
+                              struct sb_err *err)
+{
+        char dir[PATH_MAX], path[PATH_MAX + 16];
+
+        runtime_state_dir(root, id, dir);
+        snprintf(path, sizeof(path), "%s/config.json", dir);
+        return oci_config_load(path, cfg, NULL, err);
+}
+
+static int listen_start_socket(const char *dir, struct sb_err *err)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        int fd;
+
+        if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/start.sock", dir) >=
+            sizeof(sa.sun_path))
+                return sb_err_set(err, ENAMETOOLONG, "start socket in `%s`", dir);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return sb_err_set(err, errno, "socket");
+        unlink(sa.sun_path);
+        if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+                int e = errno;
+                close(fd);
+                return sb_err_set(err, e, "bind `%s`", sa.sun_path);
+        }
+        chmod(sa.sun_path, 0600);
+        return fd;
+}
+
+/* Waits for a process that may not be our child to be gone. */
+static void kill_and_reap(pid_t pid)
+{
+        if (pid <= 0)
+                return;
+        int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+        kill(pid, SIGKILL);
+        if (waitpid(pid, NULL, 0) < 0 && pfd >= 0) {
+                /* Not our child: the pidfd becomes readable when it exits. */
+                struct pollfd p = {.fd = pfd, .events = POLLIN};
+                poll(&p, 1, 5000);
+        }
+        if (pfd >= 0)
+                close(pfd);
+}
+
+static pid_t clone_init(int flags)
+{
+        /* Raw clone with a NULL stack behaves like fork() but creates the user and
+         * pid namespaces at the same time, so the child is pid 1 of its pid
+         * namespace without an extra fork. */
+        return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+static int resolve_paths(const struct runtime_create_opts *opts, const struct oci_config *cfg,
+                         char *bundle, char *rootfs, struct sb_err *err)
+{
+        char tmp[PATH_MAX];
+        struct stat sb;
+
+        if (realpath(opts->bundle, bundle) == NULL)
+                return sb_err_set(err, errno, "bundle `%s`", opts->bundle);
+        if (cfg->root.path[0] == '/')
+                snprintf(tmp, sizeof(tmp), "%s", cfg->root.path);
+        else
+                snprintf(tmp, sizeof(tmp), "%s/%s", bundle, cfg->root.path);
+        if (realpath(tmp, rootfs) == NULL)
+                return sb_err_set(err, errno, "root filesystem `%s`", tmp);
+        if (stat(rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode))
+                return sb_err_set(err, ENOTDIR, "root filesystem `%s`", rootfs);
+        return 0;
+}
+
+/* The parent's side of the sync protocol until the init is ready. */
+static int serve_init(const struct sb_global *g, int sync_fd, const struct oci_config *cfg,
+                      struct runtime_state *st, pid_t *init_pid, struct sb_err *err)
+{
+        struct runtime_sync_msg m;
+
+        for (;;) {
+                if (runtime_sync_recv(sync_fd, &m) < 0)
+                        return sb_err_set(err, 0, "container init exited during setup");
+                switch (m.type) {
+                case SYNC_CHILD_PID:
+                        *init_pid = m.value;
+                        st->pid = m.value;
+                        st->start_time = runtime_proc_start_time(m.value);
+                        if (runtime_state_write(g->root, st, err) < 0)
+                                return -1;
+                        break;
+                case SYNC_HOOKS: {
+                        /* prestart (deprecated) and createRuntime run in the runtime's
+                         * namespaces after the container's namespaces exist, before pivot. */
+                        _cleanup_free_ char *state =
+                            runtime_hook_state_json(cfg->oci_version, st->id, "creating", *init_pid,
+                                                    st->bundle, &cfg->annotations);
+                        if (runtime_hooks_run(cfg, OCI_HOOK_PRESTART, state, false, err) < 0 ||
+                            runtime_hooks_run(cfg, OCI_HOOK_CREATE_RUNTIME, state, false, err) <
+                                0) {
+                                runtime_sync_send(sync_fd, SYNC_ERROR, 0, err->msg);
+                                return -1;
+                        }
+                        if (runtime_sync_send(sync_fd, SYNC_HOOKS_DONE, 0, NULL) < 0)
+                                return sb_err_set(err, errno, "sync with container init");
+                        break;
+                }
+                case SYNC_READY:
+                        return 0;
+                case SYNC_ERROR:
+                        return sb_err_set(err, 0, "%s", m.text);
+                default:
+                        return sb_err_set(err, 0, "unexpected message %u from container init",
+                                          m.type);
+                }
+        }
+}
+
+int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, pid_t *pid_out,
+                   struct sb_err *err)
+{
+        struct oci_config cfg = {0};
+        struct sb_diags diags = {0};
+        struct runtime_state st = {0};
+        struct runtime_ns_plan plan;
+        struct runtime_init_ctx ctx = {0};
+        char bundle[PATH_MAX], rootfs[PATH_MAX], dir[PATH_MAX], created[64];
+        int sv[2] = {-1, -1};
+        int start_fd = -1, console_fd = -1;
+        pid_t child = -1, init_pid = -1;
+        bool dir_made = false;
+        int rc = -1;
+
+        char cfgpath[PATH_MAX + 16];
+        snprintf(cfgpath, sizeof(cfgpath), "%s/config.json", opts->bundle);
+        if (oci_config_load(cfgpath, &cfg, &diags, err) < 0 ||
+            oci_config_validate("config.json", &cfg, &diags) < 0) {
+                if (diags.count > 0) {
+                        for (size_t i = 1; i < diags.count; i++)
+                                sb_error("%s", diags.items[i - 1]);
+                        sb_err_set(err, 0, "%s", diags.items[diags.count - 1]);
+                }
+                goto out;
+        }
+        if (!cfg.process.present || !cfg.linux_.present) {
+                sb_err_set(err, 0,
+                           "config.json: .process and .linux are required to create a container");
+                goto out;
+        }
+        if (resolve_paths(opts, &cfg, bundle, rootfs, err) < 0)
+                goto out;
+        if (runtime_state_dir_create(g->root, opts->id, err) < 0)
+                goto out;
+        dir_made = true;
+        runtime_state_dir(g->root, opts->id, dir);
+        if (save_config_copy(bundle, dir, err) < 0)
+                goto out;
+
+        now_rfc3339(created, sizeof(created));
+        st.id = (char *)opts->id;
+        st.bundle = bundle;
+        st.rootfs = rootfs;
+        st.oci_version = cfg.oci_version;
+        st.created = created;
+        st.owner = getuid();
+        if (copy_annotations(&cfg.annotations, &st.annotations) < 0) {
+                sb_err_set(err, ENOMEM, "annotations");
+                goto out;
+        }
+        /* A state file exists from the first moment, so `delete --force` can clean
+         * up after a create that was killed half-way. */
+        if (runtime_state_write(g->root, &st, err) < 0)
+                goto out;
+
+        runtime_ns_plan(&cfg, &plan);
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+                sb_err_set(err, errno, "socketpair");
+                goto out;
+        }
+        start_fd = listen_start_socket(dir, err);
+        if (start_fd < 0)
+                goto out;
+        if (cfg.process.terminal) {
+                if (opts->console_socket != NULL) {
+                        console_fd = runtime_console_socket_connect(opts->console_socket, err);
+                        if (console_fd < 0)
+                                goto out;
+                } else if (opts->console_fd_out >= 0) {
+                        console_fd = opts->console_fd_out;
+                } else {
+                        sb_err_set(err, 0,
+                                   "process.terminal is true: --console-socket is required");
+                        goto out;
+                }
+        }
+
+        ctx.opts = opts;
+        ctx.cfg = &cfg;
+        ctx.rootfs = rootfs;
+        ctx.bundle = bundle;
+        ctx.sync_fd = sv[1];
+        ctx.start_listen_fd = start_fd;
+        ctx.console_fd = console_fd;
+        ctx.preserve_fds = opts->preserve_fds;
+        if (runtime_ns_open_joins(&plan, ctx.join_fds, err) < 0)
+                goto out;
+
+        if (opts->foreground)
+                prctl(PR_SET_CHILD_SUBREAPER, 1);
+        child = clone_init(plan.clone_flags);
+        if (child < 0) {
+                sb_err_set(err, errno, "clone (flags 0x%x)", plan.clone_flags);
+                for (int t = 0; t < OCI_NS_NTYPES; t++)
+                        if (ctx.join_fds[t] >= 0)
+                                close(ctx.join_fds[t]);
+                goto out;
+        }
+        if (child == 0) {
+                close(sv[0]);
+                runtime_init_main(&ctx);
+        }
+        for (int t = 0; t < OCI_NS_NTYPES; t++)
+                if (ctx.join_fds[t] >= 0)
+                        close(ctx.join_fds[t]);
+        close(sv[1]);
+        sv[1] = -1;
+        init_pid = child;
+        st.pid = child;
+        st.start_time = runtime_proc_start_time(child);
+        if (runtime_state_write(g->root, &st, err) < 0)
+                goto out;
+        if (plan.new_user && runtime_write_id_maps(child, &cfg, err) < 0)
+                goto out;
+        if (runtime_sync_send(sv[0], SYNC_GO, 0, NULL) < 0) {
+                sb_err_set(err, errno, "sync with container init");
+                goto out;
+        }
+        if (serve_init(g, sv[0], &cfg, &st, &init_pid, err) < 0)
+                goto out;
+        if (plan.need_fork)
+                waitpid(child, NULL, 0); /* the intermediate process exits after its fork */
+
+        st.created_done = true;
+        if (runtime_state_write(g->root, &st, err) < 0)
+                goto out;
+        if (opts->pid_file != NULL && write_pid_file(opts->pid_file, init_pid, err) < 0)
+                goto out;
+        *pid_out = init_pid;
+        rc = 0;
+out:
+        if (rc < 0) {
+                if (init_pid > 0 && init_pid != child)
+                        kill_and_reap(init_pid);
+                if (child > 0)
+                        kill_and_reap(child);
+                if (dir_made) {
+                        struct sb_err e2;
+                        runtime_state_remove(g->root, opts->id, &e2);
+                }
+        }
+        if (sv[0] >= 0)
+                close(sv[0]);
+        if (sv[1] >= 0)
+                close(sv[1]);
+        if (start_fd >= 0)
+                close(start_fd);
+        if (console_fd >= 0 && console_fd != opts->console_fd_out)
+                close(console_fd);
+        for (size_t i = 0; i < st.annotations.count; i++) {
+                free(st.annotations.items[i].key);
+                free(st.annotations.items[i].value);
+        }
+        free(st.annotations.items);
+        oci_config_free(&cfg);
+        sb_diags_free(&diags);
+        return rc;
+}

@@ -1,0 +1,372 @@
+/* The container init's side of `create`, then of `start`.
+ *
+ * Order matters and each step says why:
+ *   1. wait for the parent to write our id maps (we are unprivileged until then)
+ *   2. join namespaces given by path (user first: the others are owned by it),
+ *      create the others; fork once more if pid/time namespaces need it
+ *   3. build the root filesystem in our private mount namespace (the host's
+ *      mount table is never touched), let the parent run its hooks, pivot
+ *   4. settings that need privilege: hostname, sysctl, rlimits, oom score
+ *   5. report ready; block until `start` connects
+ *   6. drop to the configured identity, no_new_privs, seccomp (last, so that
+ *      nothing after it needs a syscall the filter might refuse), exec. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/cleanup.h"
+#include "runtime/container.h"
+#include "runtime/hooks.h"
+#include "runtime/identity.h"
+#include "runtime/namespaces.h"
+#include "runtime/process_limits.h"
+#include "runtime/rootfs.h"
+#include "runtime/seccomp_oci.h"
+#include "runtime/sync.h"
+#include "runtime/sysctl.h"
+#include "runtime/terminal.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+__attribute__((noreturn)) static void init_fail(int sync_fd, struct sb_err *err, const char *step)
+{
+        char msg[SB_ERR_MSG_MAX];
+        snprintf(msg, sizeof(msg), "%s: %s", step, err->msg);
+        runtime_sync_send(sync_fd, SYNC_ERROR, err->errnum, msg);
+        _exit(1);
+}
+
+/* PATH lookup as runc does it: a name with a slash is used as is; otherwise
+ * each PATH entry of the container's environment, inside the new root. */
+static int lookup_exec(const struct oci_process *p, char *out, size_t len, struct sb_err *err)
+{
+        const char *name = p->args.items[0];
+        const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+        if (strchr(name, '/') != NULL) {
+                snprintf(out, len, "%s", name);
+                if (access(out, X_OK) < 0)
+                        return sb_err_set(err, errno, "exec: \"%s\"", name);
+                return 0;
+        }
+        for (size_t i = 0; i < p->env.count; i++)
+                if (strncmp(p->env.items[i], "PATH=", 5) == 0)
+                        path = p->env.items[i] + 5;
+        const char *s = path;
+        while (*s) {
+                const char *e = strchrnul(s, ':');
+                size_t dlen = (size_t)(e - s);
+                struct stat sb;
+                snprintf(out, len, "%.*s/%s", (int)dlen, dlen ? s : ".", name);
+                if (stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && access(out, X_OK) == 0)
+                        return 0;
+                s = *e ? e + 1 : e;
+        }
+        return sb_err_set(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+/* The cwd must be inside the container: after chdir, getcwd must name a path
+ * reachable from our root (a leaked host directory fd would make it
+ * "(unreachable)/..."; the CVE-2024-21626 class). */
+static int enter_cwd(const char *cwd, struct sb_err *err)
+{
+        char buf[PATH_MAX];
+
+        if (chdir(cwd) < 0)
+                return sb_err_set(err, errno, "chdir to cwd (\"%s\") set in config.json", cwd);
+        if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+                return sb_err_set(err, EPERM, "cwd \"%s\" is outside the container", cwd);
+        return 0;
+}
+
+static char **build_env(const struct oci_process *p, int listen_fds)
+{
+        size_t n = p->env.count;
+        char **env = calloc(n + 3, sizeof(char *));
+        size_t k = 0;
+
+        if (env == NULL)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                env[k++] = p->env.items[i];
+        if (listen_fds > 0) {
+                /* systemd socket activation: the fds keep their numbers, and
+                 * the receiving process is the container's pid 1. */
+                if (asprintf(&env[k], "LISTEN_FDS=%d", listen_fds) > 0)
+                        k++;
+                env[k++] = "LISTEN_PID=1";
+        }
+        env[k] = NULL;
+        return env;
+}
+
+static void setup_namespaces(struct runtime_init_ctx *ctx, const struct runtime_ns_plan *plan)
+{
+        struct sb_err err = {0};
+
+        if (ctx->join_fds[OCI_NS_USER] >= 0 &&
+            runtime_ns_setns(ctx->join_fds[OCI_NS_USER], OCI_NS_USER, plan->join[OCI_NS_USER],
+                             &err) < 0)
+                init_fail(ctx->sync_fd, &err, "join namespaces");
+        if (plan->new_user || plan->join[OCI_NS_USER]) {
+                /* Become root of the user namespace; the maps are written already. */
+                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+                        sb_err_set(&err, errno, "setresuid(0) in the user namespace");
+                        init_fail(ctx->sync_fd, &err, "user namespace");
+                }
+        }
+        for (int t = 0; t < OCI_NS_NTYPES; t++) {
+                if (t == OCI_NS_USER || ctx->join_fds[t] < 0)
+                        continue;
+                if (runtime_ns_setns(ctx->join_fds[t], (enum oci_ns_type)t, plan->join[t], &err) <
+                    0)
+                        init_fail(ctx->sync_fd, &err, "join namespaces");
+                close(ctx->join_fds[t]);
+                ctx->join_fds[t] = -1;
+        }
+        if (plan->unshare_flags != 0 && unshare(plan->unshare_flags) < 0) {
+                sb_err_set(&err, errno, "unshare (flags 0x%x)", plan->unshare_flags);
+                init_fail(ctx->sync_fd, &err, "create namespaces");
+        }
+        if (oci_config_namespace(ctx->cfg, OCI_NS_TIME) != NULL &&
+            plan->join[OCI_NS_TIME] == NULL && runtime_write_time_offsets(ctx->cfg, &err) < 0)
+                init_fail(ctx->sync_fd, &err, "time namespace offsets");
+}
+
+static void setup_terminal(struct runtime_init_ctx *ctx)
+{
+        const struct oci_process *p = &ctx->cfg->process;
+        struct sb_err err = {0};
+        char slave[PATH_MAX];
+        int master = -1;
+
+        if (!p->terminal)
+                return;
+        if (runtime_pty_open(p->console_size.height, p->console_size.width, p->console_size.present,
+                             &master, slave, sizeof(slave), &err) < 0)
+                init_fail(ctx->sync_fd, &err, "terminal");
+        /* /dev/console is the container's terminal, as the spec asks. */
+        int cfd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (cfd >= 0)
+                close(cfd);
+        if (mount(slave, "/dev/console", NULL, MS_BIND, NULL) < 0) {
+                sb_err_set(&err, errno, "bind %s on /dev/console", slave);
+                init_fail(ctx->sync_fd, &err, "terminal");
+        }
+        if (runtime_send_fd(ctx->console_fd, master, "/dev/ptmx", &err) < 0)
+                init_fail(ctx->sync_fd, &err, "send the pty master to the console socket");
+        close(master);
+        close(ctx->console_fd);
+        ctx->console_fd = -1;
+        if (runtime_pty_make_controlling(slave, &err) < 0)
+                init_fail(ctx->sync_fd, &err, "terminal");
+}
+
+static void apply_process_settings(struct runtime_init_ctx *ctx)
+{
+        const struct oci_config *cfg = ctx->cfg;
+        const struct oci_process *p = &cfg->process;
+        struct sb_err err = {0};
+
+        if (cfg->hostname != NULL && cfg->hostname[0] != '\0' &&
+            sethostname(cfg->hostname, strlen(cfg->hostname)) < 0) {
+                sb_err_set(&err, errno, "sethostname \"%s\"", cfg->hostname);
+                init_fail(ctx->sync_fd, &err, "hostname");
+        }
+        if (cfg->domainname != NULL && cfg->domainname[0] != '\0' &&
+            setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0) {
+                sb_err_set(&err, errno, "setdomainname \"%s\"", cfg->domainname);
+                init_fail(ctx->sync_fd, &err, "domainname");
+        }
+        if (runtime_apply_rlimits(p, &err) < 0)
+                init_fail(ctx->sync_fd, &err, "rlimits");
+        if (runtime_apply_oom_score_adj(p, &err) < 0)
+                init_fail(ctx->sync_fd, &err, "oom_score_adj");
+        if (runtime_apply_personality(&cfg->linux_.personality, &err) < 0)
+                init_fail(ctx->sync_fd, &err, "personality");
+        if (runtime_apply_scheduler(p, &err) < 0)
+                init_fail(ctx->sync_fd, &err, "scheduler");
+        if (runtime_apply_io_priority(p, &err) < 0)
+                init_fail(ctx->sync_fd, &err, "ioPriority");
+        if (p->exec_cpu_affinity.initial != NULL &&
+            runtime_apply_cpu_affinity(p->exec_cpu_affinity.initial, &err) < 0)
+                init_fail(ctx->sync_fd, &err, "execCPUAffinity.initial");
+}
+
+/* After `start` connected: the last steps, ending in execve. Errors go to the
+ * `start` command through the connection, and the init exits. */
+__attribute__((noreturn)) static void finish_and_exec(struct runtime_init_ctx *ctx, int conn,
+                                                      const char *exe)
+{
+        const struct oci_config *cfg = ctx->cfg;
+        const struct oci_process *p = &cfg->process;
+        struct sb_err err = {0};
+        scmp_filter_ctx filter = NULL;
+        int notify_fd = -1;
+        const char *step = "startContainer hooks";
+
+        _cleanup_free_ char *state = runtime_hook_state_json(
+            cfg->oci_version, ctx->opts->id, "created", 1, ctx->bundle, &cfg->annotations);
+        if (runtime_hooks_run(cfg, OCI_HOOK_START_CONTAINER, state, false, &err) < 0)
+                goto fail;
+        step = "seccomp";
+        if (cfg->linux_.seccomp.present &&
+            runtime_seccomp_compile(&cfg->linux_.seccomp, &filter, &err) < 0)
+                goto fail;
+        if (p->no_new_privileges) {
+                /* Identity first, then no_new_privs, then the filter: with NNP set,
+                 * loading a filter needs no privilege, so it can come last. */
+                step = "identity";
+                if (runtime_apply_identity(p, &err) < 0)
+                        goto fail;
+                step = "no_new_privileges";
+                if (runtime_set_no_new_privs(&err) < 0)
+                        goto fail;
+                step = "seccomp";
+                if (filter && runtime_seccomp_load(filter, &notify_fd, &err) < 0)
+                        goto fail;
+        } else {
+                /* Without NNP, loading a filter needs CAP_SYS_ADMIN, which the
+                 * configured identity may not have: load it first (runc does too). */
+                if (filter && runtime_seccomp_load(filter, &notify_fd, &err) < 0)
+                        goto fail;
+                step = "identity";
+                if (runtime_apply_identity(p, &err) < 0)
+                        goto fail;
+        }
+        if (filter)
+                runtime_seccomp_release(filter);
+        if (notify_fd >= 0) {
+                /* `start` forwards the listener to linux.seccomp.listenerPath. */
+                if (runtime_send_fd(conn, notify_fd, "seccompFd", &err) < 0) {
+                        step = "seccomp listener";
+                        goto fail;
+                }
+                close(notify_fd);
+        }
+        step = "cwd";
+        if (enter_cwd(p->cwd, &err) < 0)
+                goto fail;
+        char **env = build_env(p, ctx->preserve_fds - ctx->opts->preserve_fds);
+        /* Only stdio and the preserved fds reach the user process: everything else
+         * the runtime (or its caller) had open is closed at exec. */
+        syscall(SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+        char **args = calloc(p->args.count + 1, sizeof(char *));
+        if (args == NULL || env == NULL) {
+                sb_err_set(&err, ENOMEM, "exec \"%s\"", exe);
+                goto fail;
+        }
+        memcpy(args, p->args.items, p->args.count * sizeof(char *));
+        execve(exe, args, env);
+        sb_err_set(&err, errno, "exec \"%s\"", exe);
+        step = "exec";
+fail : {
+        char msg[SB_ERR_MSG_MAX];
+        snprintf(msg, sizeof(msg), "%s: %s", step, err.msg);
+        if (write(conn, msg, strlen(msg)) < 0) {
+                /* start is gone: nothing else can hear us */
+        }
+        _exit(127);
+}
+}
+
+void runtime_init_main(struct runtime_init_ctx *ctx)
+{
+        const struct oci_config *cfg = ctx->cfg;
+        struct runtime_ns_plan plan;
+        struct runtime_sync_msg m;
+        struct sb_err err = {0};
+        char exe[PATH_MAX];
+
+        /* If `create` dies during setup, so do we: no half-made container stays. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (ctx->console_fd < 0 && ctx->opts->console_fd_out >= 0)
+                close(ctx->opts->console_fd_out); /* `run`'s spare console end: not a terminal */
+        if (runtime_sync_recv(ctx->sync_fd, &m) < 0 || m.type != SYNC_GO)
+                _exit(1);
+        runtime_ns_plan(cfg, &plan);
+        setup_namespaces(ctx, &plan);
+
+        if (plan.need_fork) {
+                pid_t pid = fork();
+                if (pid < 0) {
+                        sb_err_set(&err, errno, "fork");
+                        init_fail(ctx->sync_fd, &err, "pid namespace");
+                }
+                if (pid > 0) {
+                        runtime_sync_send(ctx->sync_fd, SYNC_CHILD_PID, pid, NULL);
+                        _exit(0);
+                }
+                /* Our parent exits at once, so a death signal would fire now; if
+                 * `create` dies, the sync socket's hang-up ends us instead. */
+                prctl(PR_SET_PDEATHSIG, 0);
+        }
+
+        if (plan.new_mount) {
+                bool in_userns = plan.new_user || plan.join[OCI_NS_USER] != NULL;
+                if (runtime_rootfs_prepare(cfg, ctx->rootfs, in_userns, &err) < 0)
+                        init_fail(ctx->sync_fd, &err, "rootfs");
+        }
+        if (runtime_sync_send(ctx->sync_fd, SYNC_HOOKS, 0, NULL) < 0 ||
+            runtime_sync_recv(ctx->sync_fd, &m) < 0)
+                _exit(1);
+        if (m.type != SYNC_HOOKS_DONE)
+                _exit(1);
+        {
+                _cleanup_free_ char *state = runtime_hook_state_json(
+                    cfg->oci_version, ctx->opts->id, "creating", 1, ctx->bundle, &cfg->annotations);
+                if (runtime_hooks_run(cfg, OCI_HOOK_CREATE_CONTAINER, state, false, &err) < 0)
+                        init_fail(ctx->sync_fd, &err, "createContainer hooks");
+        }
+        if (plan.new_mount) {
+                if (runtime_rootfs_pivot(ctx->rootfs, ctx->opts->no_pivot, &err) < 0)
+                        init_fail(ctx->sync_fd, &err, "pivot_root");
+                if (runtime_sysctl_apply(cfg, &err) < 0)
+                        init_fail(ctx->sync_fd, &err, "sysctl");
+                if (runtime_rootfs_finalize(cfg, &err) < 0)
+                        init_fail(ctx->sync_fd, &err, "rootfs");
+        } else if (chroot(ctx->rootfs) < 0 || chdir("/") < 0) {
+                sb_err_set(&err, errno, "chroot `%s`", ctx->rootfs);
+                init_fail(ctx->sync_fd, &err, "rootfs");
+        }
+        apply_process_settings(ctx);
+        setup_terminal(ctx);
+        if (lookup_exec(&cfg->process, exe, sizeof(exe), &err) < 0)
+                init_fail(ctx->sync_fd, &err, "process");
+
+        /* Ready. From here on we outlive `create`: drop the death signal. */
+        prctl(PR_SET_PDEATHSIG, 0);
+        runtime_sync_send(ctx->sync_fd, SYNC_READY, 0, NULL);
+        close(ctx->sync_fd);
+
+        for (;;) {
+                int conn = accept4(ctx->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+                if (conn < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        _exit(1);
+                }
+                char b;
+                if (read(conn, &b, 1) != 1) {
+                        close(conn);
+                        continue;
+                }
+                close(ctx->start_listen_fd);
+                finish_and_exec(ctx, conn, exe);
+        }
+}

@@ -1,0 +1,88 @@
+# Shared helpers for integration tests (sourced by each tests/integration/test_*.sh).
+# Each test file defines functions named test_*; run.sh calls them one by one,
+# each in a fresh bundle, and counts passes and failures.
+set -u
+
+: "${SANDBOX:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/sandbox}"
+: "${SB_TEST_TMP:=/tmp/sandbox-it}"
+SB_ROOT="$SB_TEST_TMP/state"      # --root for every sandbox call in tests
+BUSYBOX=/bin/busybox
+
+sb() { "$SANDBOX" --root "$SB_ROOT" "$@"; }
+
+# make_rootfs DIR: a minimal busybox root filesystem built from Debian's busybox-static.
+make_rootfs() {
+	local d=$1
+	mkdir -p "$d"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin}
+	cp "$BUSYBOX" "$d/bin/busybox"
+	local a
+	for a in $("$BUSYBOX" --list); do
+		[ "$a" = busybox ] || ln -sf busybox "$d/bin/$a"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$d/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$d/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/etc/group"
+}
+
+# make_bundle DIR: rootfs + config.json from `sandbox spec`, process.args = sh.
+make_bundle() {
+	local d=$1
+	mkdir -p "$d"
+	make_rootfs "$d/rootfs"
+	(cd "$d" && "$SANDBOX" spec) || return 1
+	config_edit "$d" 'c["process"]["terminal"]=False; c["process"]["args"]=["/bin/true"]'
+}
+
+# config_edit BUNDLE 'python statements on c': edits BUNDLE/config.json in place.
+config_edit() {
+	local d=$1 code=$2
+	/usr/bin/python3 - "$d/config.json" "$code" <<'PY'
+import json, sys
+path, code = sys.argv[1], sys.argv[2]
+with open(path) as f:
+    c = json.load(f)
+exec(code)
+with open(path, "w") as f:
+    json.dump(c, f, indent=2)
+PY
+}
+
+# set_args BUNDLE ARG...: process.args
+set_args() {
+	local d=$1
+	shift
+	local json
+	json=$(/usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
+	config_edit "$d" "c['process']['args']=json.loads('''$json''')"
+}
+
+fail() {
+	echo "    FAIL: $*" >&2
+	return 1
+}
+
+assert_eq() { # expected actual [what]
+	[ "$1" = "$2" ] || fail "${3:-value}: expected '$1', got '$2'"
+}
+assert_contains() { # haystack needle [what]
+	case "$1" in
+	*"$2"*) return 0 ;;
+	esac
+	fail "${3:-output}: '$2' not found in: $1"
+}
+assert_not_contains() {
+	case "$1" in
+	*"$2"*) fail "${3:-output}: '$2' unexpectedly found in: $1" ;;
+	esac
+	return 0
+}
+
+# Leftover accounting: processes, mounts, state entries, cgroups.
+snapshot_host() {
+	{
+		echo "procs $(pgrep -c -f "$SANDBOX" || true)"
+		echo "mounts $(wc -l </proc/self/mountinfo)"
+		echo "state $(ls -A "$SB_ROOT" 2>/dev/null | wc -l)"
+		echo "cgroups $(find /sys/fs/cgroup -type d -name '*sandbox-it*' 2>/dev/null | wc -l)"
+	}
+}
