@@ -29,4 +29,5 @@ const struct sb_command sb_cmd_create = {
     .summary = "create a container (its init waits for `start`)",
     .help = SB_CREATE_FLAGS_HELP,
     .run = run,
+    .enters_container = true,
 };

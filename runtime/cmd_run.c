@@ -118,4 +118,5 @@ const struct sb_command sb_cmd_run = {
     "  -d, --detach            return after start; do not wait\n"
     "  --keep                  keep the container's state after it exits\n",
     .run = run,
+    .enters_container = true,
 };

@@ -28,6 +28,7 @@ struct sb_command {
         const char *summary; /* one line for `sandbox --help` */
         const char *help;    /* the option list and description for `sandbox CMD --help` */
         int (*run)(struct sb_global *g, int argc, char **argv);
+        bool enters_container; /* runs code inside a container: use the sealed binary copy */
 };
 
 extern const struct sb_command *const sb_commands[];

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "runtime/cloned_binary.h"
 #include "runtime/commands.h"
 #include "runtime/log.h"
 
@@ -145,6 +147,16 @@ int main(int argc, char **argv)
         if (cmd == NULL) {
                 sb_error("unknown command \"%s\" (see 'sandbox --help')", argv[optind]);
                 return 2;
+        }
+        /* Commands that put a process into a container first re-execute from a
+         * sealed in-memory copy of this binary, so nothing in the container can
+         * ever reach the host's binary through /proc/PID/exe (CVE-2019-5736). */
+        if (cmd->enters_container) {
+                struct sb_err err = {0};
+                if (runtime_ensure_cloned_binary(argv, environ, &err) < 0) {
+                        sb_error("%s: %s", cmd->name, err.msg);
+                        return 1;
+                }
         }
         int cargc = argc - optind;
         char **cargv = argv + optind;

@@ -187,8 +187,10 @@ struct oci_time_offset {
 
 struct oci_device {
         char *path;
-        char type; /* 'c', 'b', 'u' or 'p' */
+        char type;      /* 'c', 'b', 'u' or 'p' */
+        bool has_major; /* major/minor given ('p' must have neither, c/b/u need both) */
         int64_t major;
+        bool has_minor;
         int64_t minor;
         bool has_file_mode;
         uint32_t file_mode;

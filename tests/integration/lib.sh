@@ -51,9 +51,15 @@ PY
 set_args() {
 	local d=$1
 	shift
-	local json
-	json=$(/usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")
-	config_edit "$d" "c['process']['args']=json.loads('''$json''')"
+	/usr/bin/python3 - "$d/config.json" "$@" <<'PY'
+import json, sys
+path = sys.argv[1]
+with open(path) as f:
+    c = json.load(f)
+c["process"]["args"] = sys.argv[2:]
+with open(path, "w") as f:
+    json.dump(c, f, indent=2)
+PY
 }
 
 fail() {

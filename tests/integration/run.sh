@@ -11,7 +11,8 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 
-files=("$@")
+files=()
+for f in "$@"; do files+=("$(realpath "$f")"); done
 [ ${#files[@]} -gt 0 ] || files=("$here"/test_*.sh)
 pass=0
 failed=0
@@ -30,6 +31,10 @@ for f in "${files[@]}"; do
 			echo "  FAIL $(basename "$f" .sh) $t"
 			sed 's/^/       | /' "$dir.log" | tail -25
 		fi
+		# whatever a failed test left running
+		for id in $(ls -A "$SB_ROOT" 2>/dev/null); do
+			sb delete --force "$id" >/dev/null 2>&1
+		done
 		rm -rf "$dir" "$dir.log"
 	done
 done

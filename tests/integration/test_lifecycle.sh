@@ -1,0 +1,347 @@
+# Lifecycle and process settings, each checked from inside a real container.
+
+# ns_of PID TYPE: namespace inode as seen by readlink.
+ns_of() { readlink "/proc/$1/ns/$2"; }
+
+test_run_exit_code() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'echo out; echo err >&2; exit 3'
+	local out rc
+	out=$(sb run lc-exit 2>&1)
+	rc=$?
+	assert_eq 3 "$rc" "exit code" && assert_contains "$out" out && assert_contains "$out" err &&
+		assert_eq "" "$(ls -A "$SB_ROOT")" "state left after run"
+}
+
+test_run_signal_exit_is_128_plus_n() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	# pid 1 of a pid namespace cannot be killed from inside: kill it from the host
+	set_args "$BUNDLE" /bin/sleep 100
+	sb run lc-sig </dev/null &
+	local rp=$! i
+	for i in $(seq 50); do sb state lc-sig 2>/dev/null | grep -q running && break; sleep 0.1; done
+	sb kill lc-sig KILL
+	wait $rp
+	assert_eq 137 "$?" "exit code of a SIGKILLed init"
+}
+
+test_create_start_state_kill_delete() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'trap "exit 0" TERM; while :; do sleep 0.05; done'
+	sb create --pid-file "$BUNDLE/pid" lc-1 </dev/null >/dev/null 2>&1 || fail "create" || return 1
+	local st pid
+	st=$(sb state lc-1)
+	assert_contains "$st" '"status": "created"' || return 1
+	pid=$(cat "$BUNDLE/pid")
+	assert_contains "$st" "\"pid\": $pid" "state pid = pid file" || return 1
+	[ -d "/proc/$pid" ] || fail "init $pid not alive" || return 1
+	assert_eq "$(ns_of 1 pid)" "$(ns_of 1 pid)" && [ "$(ns_of "$pid" pid)" != "$(ns_of 1 pid)" ] ||
+		fail "init not in its own pid namespace" || return 1
+	sb start lc-1 || fail "start" || return 1
+	assert_contains "$(sb state lc-1)" '"status": "running"' || return 1
+	sb start lc-1 2>/dev/null && fail "second start succeeded" && return 1
+	assert_contains "$(sb list)" "lc-1" || return 1
+	assert_contains "$(sb list --format json)" '"id":"lc-1"' || return 1
+	assert_eq "lc-1" "$(sb list -q)" || return 1
+	sb delete lc-1 2>/dev/null && fail "delete of a running container succeeded" && return 1
+	sb kill lc-1 SIGTERM || fail "kill" || return 1
+	local i
+	for i in $(seq 50); do
+		sb state lc-1 | grep -q '"status": "stopped"' && break
+		sleep 0.1
+	done
+	assert_contains "$(sb state lc-1)" '"status": "stopped"' || return 1
+	sb kill lc-1 KILL 2>/dev/null && fail "kill of a stopped container succeeded" && return 1
+	sb delete lc-1 || fail "delete" || return 1
+	[ ! -e "$SB_ROOT/lc-1" ] || fail "state directory left"
+	sb state lc-1 2>/dev/null && fail "state of a deleted container succeeded"
+	return 0
+}
+
+test_duplicate_id_refused() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 30
+	sb create lc-dup </dev/null >/dev/null 2>&1 || return 1
+	local err
+	err=$(sb create lc-dup 2>&1 </dev/null)
+	local rc=$?
+	sb delete --force lc-dup
+	[ $rc -ne 0 ] || fail "second create succeeded" || return 1
+	assert_contains "$err" "container with id exists: lc-dup"
+}
+
+test_kill_signal_names_and_numbers() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'trap "echo got-usr1 >/tmp/u" USR1; trap "exit 9" TERM; while :; do sleep 0.05; done'
+	config_edit "$BUNDLE" 'c["mounts"].append({"destination":"/tmp","type":"bind","source":"'"$BUNDLE"'","options":["rbind"]})'
+	sb run -d lc-kill </dev/null >/dev/null 2>&1 || return 1
+	sb kill lc-kill USR1 || return 1
+	local i
+	for i in $(seq 50); do [ -f "$BUNDLE/u" ] && break; sleep 0.1; done
+	assert_eq got-usr1 "$(cat "$BUNDLE/u" 2>/dev/null)" "USR1 by name" || { sb delete -f lc-kill; return 1; }
+	sb kill lc-kill 15 || return 1
+	sb kill lc-kill NOSUCHSIG 2>/dev/null && fail "unknown signal accepted"
+	sb delete --force lc-kill
+}
+
+test_namespaces_are_private() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'for n in pid net ipc uts mnt cgroup user; do echo "$n $(readlink /proc/self/ns/$n)"; done'
+	config_edit "$BUNDLE" 'c["linux"]["namespaces"].append({"type":"cgroup"})'
+	local out n
+	out=$(sb run lc-ns) || return 1
+	for n in pid net ipc uts mnt cgroup; do
+		assert_not_contains "$out" "$n $(readlink /proc/self/ns/$n)" "$n namespace shared with host" || return 1
+	done
+	# no user namespace in the config: the host's
+	assert_contains "$out" "user $(readlink /proc/self/ns/user)"
+}
+
+test_join_namespace_by_path() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	unshare --uts --net sleep 30 &
+	local holder=$!
+	sleep 0.2
+	local pid
+	pid=$(pgrep -P $holder || echo $holder)
+	set_args "$BUNDLE" /bin/sh -c 'readlink /proc/self/ns/uts; readlink /proc/self/ns/net'
+	config_edit "$BUNDLE" 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"] not in ("uts","network")]+[{"type":"uts","path":"/proc/'"$pid"'/ns/uts"},{"type":"network","path":"/proc/'"$pid"'/ns/net"}]; c.pop("hostname", None)'
+	local out uts net
+	uts=$(readlink /proc/$pid/ns/uts)
+	net=$(readlink /proc/$pid/ns/net)
+	out=$(sb run lc-join)
+	kill $holder
+	[ "$uts" != "$(readlink /proc/self/ns/uts)" ] || fail "holder not in its own uts namespace" || return 1
+	assert_eq "$uts
+$net" "$out" "joined namespaces"
+}
+
+test_hostname_and_domainname() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'hostname; cat /proc/sys/kernel/domainname'
+	config_edit "$BUNDLE" 'c["hostname"]="box1"; c["domainname"]="example.test"'
+	local out
+	out=$(sb run lc-host) || return 1
+	assert_eq "box1
+example.test" "$out"
+}
+
+test_user_group_umask() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'grep -E "^(Uid|Gid|Groups)" /proc/self/status; umask'
+	config_edit "$BUNDLE" 'c["process"]["user"]={"uid":1000,"gid":1001,"additionalGids":[20,30],"umask":63}'
+	local out
+	out=$(sb run lc-user) || return 1
+	assert_contains "$out" "Uid:	1000	1000	1000	1000" &&
+		assert_contains "$out" "Gid:	1001	1001	1001	1001" &&
+		assert_contains "$out" "Groups:	20 30" && assert_contains "$out" "0077"
+}
+
+test_capabilities_and_no_new_privs() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
+	config_edit "$BUNDLE" 'c["process"]["capabilities"]={"bounding":["CAP_CHOWN","CAP_NET_BIND_SERVICE","CAP_KILL"],"effective":["CAP_CHOWN"],"permitted":["CAP_CHOWN","CAP_KILL"],"inheritable":["CAP_KILL"],"ambient":[]}; c["process"]["noNewPrivileges"]=True'
+	local out
+	out=$(sb run lc-caps) || return 1
+	# CAP_CHOWN=0 (0x1), CAP_KILL=5 (0x20), CAP_NET_BIND_SERVICE=10 (0x400)
+	# uid 0 execs with effective = permitted; no_new_privs keeps permitted
+	# from growing past what we set (the bounding set would otherwise add to it)
+	assert_contains "$out" "CapInh:	0000000000000020" && assert_contains "$out" "CapPrm:	0000000000000021" &&
+		assert_contains "$out" "CapEff:	0000000000000021" && assert_contains "$out" "CapBnd:	0000000000000421" &&
+		assert_contains "$out" "CapAmb:	0000000000000000" && assert_contains "$out" "NoNewPrivs:	1"
+}
+
+test_ambient_capabilities_for_non_root() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'grep -E "^(Cap|Uid)" /proc/self/status'
+	config_edit "$BUNDLE" 'c["process"]["user"]={"uid":1000,"gid":1000}; c["process"]["capabilities"]={"bounding":["CAP_CHOWN","CAP_NET_BIND_SERVICE"],"effective":["CAP_NET_BIND_SERVICE"],"permitted":["CAP_CHOWN","CAP_NET_BIND_SERVICE"],"inheritable":["CAP_NET_BIND_SERVICE"],"ambient":["CAP_NET_BIND_SERVICE"]}'
+	local out
+	out=$(sb run lc-amb) || return 1
+	# a non-root exec keeps only the ambient set
+	assert_contains "$out" "CapPrm:	0000000000000400" && assert_contains "$out" "CapEff:	0000000000000400" &&
+		assert_contains "$out" "CapAmb:	0000000000000400" && assert_contains "$out" "CapBnd:	0000000000000401"
+}
+
+test_seccomp_section_enforced() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'mkdir /tmp/x && echo made; grep Seccomp: /proc/self/status'
+	config_edit "$BUNDLE" 'c["linux"]["seccomp"]={"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}'
+	local out
+	out=$(sb run lc-scmp 2>&1)
+	assert_not_contains "$out" made "mkdir allowed" && assert_contains "$out" "Operation not permitted" &&
+		assert_contains "$out" "Seccomp:	2"
+}
+
+test_env_cwd_and_path_lookup() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	mkdir -p "$BUNDLE/rootfs/work/dir"
+	set_args "$BUNDLE" sh -c 'echo "$FOO|$(pwd)"'
+	config_edit "$BUNDLE" 'c["process"]["env"]=["PATH=/bin","FOO=bar baz"]; c["process"]["cwd"]="/work/dir"'
+	assert_eq "bar baz|/work/dir" "$(sb run lc-env)"
+}
+
+test_missing_executable_fails_create() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" nosuchprog
+	local before err
+	before=$(snapshot_host)
+	err=$(sb create lc-noexe 2>&1 </dev/null)
+	[ $? -ne 0 ] || fail "create succeeded" || return 1
+	assert_contains "$err" 'executable file not found in $PATH' &&
+		assert_eq "$before" "$(snapshot_host)" "leftovers"
+}
+
+test_user_namespace_mappings() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	chmod 755 "$BUNDLE/.." # the mapped root must be able to reach its rootfs
+	set_args "$BUNDLE" /bin/sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; touch /tmp/f && stat -c %u /tmp/f'
+	config_edit "$BUNDLE" 'c["root"]["readonly"]=False; c["linux"]["namespaces"].append({"type":"user"}); c["linux"]["uidMappings"]=[{"containerID":0,"hostID":100000,"size":65536}]; c["linux"]["gidMappings"]=[{"containerID":0,"hostID":100000,"size":65536}]'
+	local out
+	out=$(sb run lc-userns 2>&1) || { echo "$out"; return 1; }
+	assert_contains "$out" "0     100000      65536" && assert_eq 0 "$(echo "$out" | sed -n 3p)" "uid inside"
+	# the file created inside belongs to the mapped host uid
+	assert_eq 100000 "$(stat -c %u "$BUNDLE/rootfs/tmp/f")" "host owner of a file made inside"
+}
+
+test_rlimits_and_oom_score_adj() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'ulimit -n; ulimit -Hn; cat /proc/self/oom_score_adj'
+	config_edit "$BUNDLE" 'c["process"]["rlimits"]=[{"type":"RLIMIT_NOFILE","soft":123,"hard":456}]; c["process"]["oomScoreAdj"]=200'
+	assert_eq "123
+456
+200" "$(sb run lc-rlim)"
+}
+
+test_only_stdio_fds_reach_the_process() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/ls /proc/self/fd
+	local out
+	# fd 7 is open in the caller: it must not leak in
+	out=$(sb run lc-fds 7</etc/hostname) || return 1
+	assert_eq "0 1 2 3" "$(echo $out)" "fds inside (3 is ls's own directory fd)"
+}
+
+test_preserve_fds() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	echo preserved >"$BUNDLE/p"
+	set_args "$BUNDLE" /bin/sh -c 'cat <&3'
+	assert_eq preserved "$(sb run --preserve-fds 1 lc-pfd 3<"$BUNDLE/p")"
+}
+
+test_hooks_run_in_order_with_state() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	cat >"$BUNDLE/hook.sh" <<'SH'
+#!/bin/sh
+# $1 = hook kind; state JSON on stdin
+printf '%s %s\n' "$1" "$(cat | tr -d ' \n' | grep -o '"status":"[a-z]*"')" >>"$LOG"
+SH
+	chmod +x "$BUNDLE/hook.sh"
+	set_args "$BUNDLE" /bin/true
+	local k kinds="prestart createRuntime createContainer startContainer poststart poststop"
+	for k in $kinds; do
+		config_edit "$BUNDLE" 'c.setdefault("hooks",{})["'$k'"]=[{"path":"'"$BUNDLE"'/hook.sh","args":["hook.sh","'$k'"],"env":["LOG='"$BUNDLE"'/log"]}]'
+	done
+	# startContainer runs inside the container: its path resolves there
+	cp "$BUNDLE/hook.sh" "$BUNDLE/rootfs/hook.sh"
+	mkdir -p "$BUNDLE/rootfs$BUNDLE"
+	config_edit "$BUNDLE" 'c["hooks"]["startContainer"][0]["path"]="/hook.sh"; c["hooks"]["startContainer"][0]["env"]=["LOG=/log"]; c["root"]["readonly"]=False'
+	sb run lc-hooks || return 1
+	assert_eq 'prestart "status":"creating"
+createRuntime "status":"creating"
+createContainer "status":"creating"
+poststart "status":"running"
+poststop "status":"stopped"' "$(cat "$BUNDLE/log")" "host-side hooks" &&
+		assert_eq 'startContainer "status":"created"' "$(cat "$BUNDLE/rootfs/log")" "startContainer"
+}
+
+test_failing_hook_fails_create_and_leaves_nothing() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	config_edit "$BUNDLE" 'c["hooks"]={"createRuntime":[{"path":"/bin/false"}]}'
+	local before err
+	before=$(snapshot_host)
+	err=$(sb create lc-hookfail 2>&1 </dev/null)
+	[ $? -ne 0 ] || fail "create succeeded" || return 1
+	assert_contains "$err" "createRuntime" && assert_eq "$before" "$(snapshot_host)" "leftovers"
+}
+
+test_bad_config_and_missing_rootfs_leave_nothing() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	local before err
+	before=$(snapshot_host)
+	config_edit "$BUNDLE" 'c["linux"]["namespaces"].append({"type":"pidd"})'
+	err=$(sb create lc-bad 2>&1 </dev/null)
+	[ $? -ne 0 ] || fail "create with a bad config succeeded" || return 1
+	assert_contains "$err" 'unknown namespace type "pidd"' || return 1
+	config_edit "$BUNDLE" 'c["linux"]["namespaces"].pop(); c["root"]["path"]="nosuchdir"'
+	err=$(sb create lc-bad 2>&1 </dev/null)
+	[ $? -ne 0 ] || fail "create without rootfs succeeded" || return 1
+	assert_contains "$err" "nosuchdir" && assert_eq "$before" "$(snapshot_host)" "leftovers"
+}
+
+test_killed_create_is_cleaned_by_delete_force() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	config_edit "$BUNDLE" 'c["hooks"]={"createRuntime":[{"path":"/bin/sleep","args":["sleep","30"]}]}'
+	local before
+	before=$(snapshot_host)
+	sb create lc-crash </dev/null >/dev/null 2>&1 &
+	local cpid=$! i
+	for i in $(seq 50); do [ -f "$SB_ROOT/lc-crash/state.json" ] && pgrep -f "sleep 30" >/dev/null && break; sleep 0.1; done
+	kill -9 $cpid
+	wait $cpid 2>/dev/null
+	pkill -f "^/bin/sleep 30|^sleep 30" 2>/dev/null
+	sb delete --force lc-crash || fail "delete --force" || return 1
+	sleep 0.2
+	assert_eq "$before" "$(snapshot_host)" "leftovers after delete --force"
+}
+
+test_delete_force_kills_running() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 1000
+	local before
+	before=$(snapshot_host)
+	sb run -d --pid-file "$BUNDLE/pid" lc-force </dev/null >/dev/null 2>&1 || return 1
+	local pid
+	pid=$(cat "$BUNDLE/pid")
+	sb delete --force lc-force || return 1
+	# gone, or a zombie waiting for whoever adopted it to reap it
+	[ ! -d "/proc/$pid" ] || [ "$(awk '{print $3}' /proc/$pid/stat 2>/dev/null)" = Z ] ||
+		fail "init $pid still alive" || return 1
+	assert_eq "$before" "$(snapshot_host)" "leftovers"
+	sb delete --force lc-never-existed || fail "delete --force of an unknown id should succeed"
+}
+
+test_ps_lists_container_processes() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	# sh execs its last command: the init becomes `sleep 1001`, with one child
+	set_args "$BUNDLE" /bin/sh -c 'sleep 1000 & sleep 1001'
+	sb run -d --pid-file "$BUNDLE/pid" lc-ps </dev/null >/dev/null 2>&1 || return 1
+	sleep 0.3
+	local json table
+	json=$(sb ps --format json lc-ps)
+	table=$(sb ps lc-ps)
+	sb delete --force lc-ps
+	assert_contains "$json" "$(cat "$BUNDLE/pid")" && [ "$(echo "$json" | tr ',' '\n' | wc -l)" -eq 2 ] ||
+		fail "ps json: $json" || return 1
+	assert_contains "$table" "sleep 1000" && assert_contains "$table" "sleep 1001" &&
+		assert_contains "$table" "PID"
+}
+
+test_state_validates_against_oci_schema() {
+	[ -n "${OCI_SCHEMA_DIR:-}" ] && [ -d "$OCI_SCHEMA_DIR" ] || { echo "skipped: no OCI_SCHEMA_DIR"; return 0; }
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 100
+	config_edit "$BUNDLE" 'c["annotations"]={"org.example/a":"b"}'
+	sb create lc-schema </dev/null >/dev/null 2>&1 || return 1
+	sb state lc-schema >"$BUNDLE/created.json"
+	sb start lc-schema
+	sb state lc-schema >"$BUNDLE/running.json"
+	sb delete --force lc-schema
+	local here f
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	for f in created running; do
+		/usr/bin/python3 "$here/../schema/validate.py" "$OCI_SCHEMA_DIR" state-schema.json "$BUNDLE/$f.json" ||
+			fail "$f state does not validate" || return 1
+	done
+	assert_contains "$(cat "$BUNDLE/created.json")" '"org.example/a": "b"'
+}
