@@ -67,6 +67,9 @@ char *runtime_state_to_json(const struct runtime_state *st)
             (json_int_t)st->owner, "created_done", st->created_done, "annotations",
             annotations_json(&st->annotations), "sentry_pid", (json_int_t)st->sentry_pid,
             "sentry_start_time", (json_int_t)st->sentry_start_time);
+        if (o != NULL)
+                json_object_set_new(o, "cgroup_path",
+                                    json_string(st->cgroup_path ? st->cgroup_path : ""));
         char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
         json_decref(o);
         return s;
@@ -110,6 +113,10 @@ int runtime_state_from_json(const char *buf, size_t len, struct runtime_state *s
         st->created_done = done;
         st->sentry_pid = (pid_t)spid;
         st->sentry_start_time = (uint64_t)sstart;
+        {
+                const char *cg = json_string_value(json_object_get(o, "cgroup_path"));
+                st->cgroup_path = strdup(cg ? cg : "");
+        }
         if (json_is_object(ann)) {
                 size_t n = json_object_size(ann), i = 0;
                 const char *k;
@@ -126,7 +133,8 @@ int runtime_state_from_json(const char *buf, size_t len, struct runtime_state *s
                 st->annotations.count = i;
         }
         json_decref(o);
-        if (!st->id || !st->bundle || !st->rootfs || !st->oci_version || !st->created) {
+        if (!st->id || !st->bundle || !st->rootfs || !st->oci_version || !st->created ||
+            !st->cgroup_path) {
                 runtime_state_free(st);
                 return sb_err_set(err, ENOMEM, "state.json");
         }
@@ -140,6 +148,7 @@ void runtime_state_free(struct runtime_state *st)
         free(st->rootfs);
         free(st->oci_version);
         free(st->created);
+        free(st->cgroup_path);
         for (size_t i = 0; i < st->annotations.count; i++) {
                 free(st->annotations.items[i].key);
                 free(st->annotations.items[i].value);

@@ -36,6 +36,7 @@ struct runtime_state {
         uint32_t owner;      /* uid of the creator */
         bool created_done;   /* false while `create` is still running */
         struct oci_kv_list annotations;
+        char *cgroup_path; /* the container's cgroup relative to each hierarchy; "" if none */
         pid_t sentry_pid;
         uint64_t sentry_start_time;
 };
