@@ -307,6 +307,15 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         ctx.start_listen_fd = start_fd;
         ctx.console_fd = console_fd;
         ctx.preserve_fds = opts->preserve_fds;
+        {
+                /* systemd socket activation (as runc): the fds after the
+                 * preserved ones are passed on, with LISTEN_FDS in the env. */
+                const char *lf = getenv("LISTEN_FDS");
+                char *end;
+                long n = lf ? strtol(lf, &end, 10) : 0;
+                if (lf && *end == '\0' && n > 0 && n < 4096)
+                        ctx.preserve_fds += (int)n;
+        }
         if (runtime_ns_open_joins(&plan, ctx.join_fds, err) < 0)
                 goto out;
 

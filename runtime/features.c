@@ -164,6 +164,6 @@ json_t *runtime_features(void)
 {
         return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "ociVersionMin", RUNTIME_OCI_VERSION_MIN,
                          "ociVersionMax", RUNTIME_OCI_VERSION_MAX, "hooks", string_array(hooks),
-                         "mountOptions", mount_options(), "linux",
-                         linux_features(), "annotations", annotations());
+                         "mountOptions", mount_options(), "linux", linux_features(), "annotations",
+                         annotations());
 }

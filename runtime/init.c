@@ -32,6 +32,7 @@
 #include "runtime/hooks.h"
 #include "runtime/identity.h"
 #include "runtime/namespaces.h"
+#include "runtime/process_exec.h"
 #include "runtime/process_limits.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp_oci.h"
@@ -49,70 +50,6 @@ __attribute__((noreturn)) static void init_fail(int sync_fd, struct sb_err *err,
         snprintf(msg, sizeof(msg), "%s: %s", step, err->msg);
         runtime_sync_send(sync_fd, SYNC_ERROR, err->errnum, msg);
         _exit(1);
-}
-
-/* PATH lookup as runc does it: a name with a slash is used as is; otherwise
- * each PATH entry of the container's environment, inside the new root. */
-static int lookup_exec(const struct oci_process *p, char *out, size_t len, struct sb_err *err)
-{
-        const char *name = p->args.items[0];
-        const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-        if (strchr(name, '/') != NULL) {
-                snprintf(out, len, "%s", name);
-                if (access(out, X_OK) < 0)
-                        return sb_err_set(err, errno, "exec: \"%s\"", name);
-                return 0;
-        }
-        for (size_t i = 0; i < p->env.count; i++)
-                if (strncmp(p->env.items[i], "PATH=", 5) == 0)
-                        path = p->env.items[i] + 5;
-        const char *s = path;
-        while (*s) {
-                const char *e = strchrnul(s, ':');
-                size_t dlen = (size_t)(e - s);
-                struct stat sb;
-                snprintf(out, len, "%.*s/%s", (int)dlen, dlen ? s : ".", name);
-                if (stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && access(out, X_OK) == 0)
-                        return 0;
-                s = *e ? e + 1 : e;
-        }
-        return sb_err_set(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
-}
-
-/* The cwd must be inside the container: after chdir, getcwd must name a path
- * reachable from our root (a leaked host directory fd would make it
- * "(unreachable)/..."; the CVE-2024-21626 class). */
-static int enter_cwd(const char *cwd, struct sb_err *err)
-{
-        char buf[PATH_MAX];
-
-        if (chdir(cwd) < 0)
-                return sb_err_set(err, errno, "chdir to cwd (\"%s\") set in config.json", cwd);
-        if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
-                return sb_err_set(err, EPERM, "cwd \"%s\" is outside the container", cwd);
-        return 0;
-}
-
-static char **build_env(const struct oci_process *p, int listen_fds)
-{
-        size_t n = p->env.count;
-        char **env = calloc(n + 3, sizeof(char *));
-        size_t k = 0;
-
-        if (env == NULL)
-                return NULL;
-        for (size_t i = 0; i < n; i++)
-                env[k++] = p->env.items[i];
-        if (listen_fds > 0) {
-                /* systemd socket activation: the fds keep their numbers, and
-                 * the receiving process is the container's pid 1. */
-                if (asprintf(&env[k], "LISTEN_FDS=%d", listen_fds) > 0)
-                        k++;
-                env[k++] = "LISTEN_PID=1";
-        }
-        env[k] = NULL;
-        return env;
 }
 
 static void setup_namespaces(struct runtime_init_ctx *ctx, const struct runtime_ns_plan *plan)
@@ -210,79 +147,26 @@ static void apply_process_settings(struct runtime_init_ctx *ctx)
 
 /* After `start` connected: the last steps, ending in execve. Errors go to the
  * `start` command through the connection, and the init exits. */
+/* After `start` connected: startContainer hooks, then the common last steps.
+ * Errors go to `start` through the connection. */
 __attribute__((noreturn)) static void finish_and_exec(struct runtime_init_ctx *ctx, int conn,
                                                       const char *exe)
 {
         const struct oci_config *cfg = ctx->cfg;
-        const struct oci_process *p = &cfg->process;
         struct sb_err err = {0};
-        scmp_filter_ctx filter = NULL;
-        int notify_fd = -1;
-        const char *step = "startContainer hooks";
 
         _cleanup_free_ char *state = runtime_hook_state_json(
             cfg->oci_version, ctx->opts->id, "created", 1, ctx->bundle, &cfg->annotations);
-        if (runtime_hooks_run(cfg, OCI_HOOK_START_CONTAINER, state, false, &err) < 0)
-                goto fail;
-        step = "seccomp";
-        if (cfg->linux_.seccomp.present &&
-            runtime_seccomp_compile(&cfg->linux_.seccomp, &filter, &err) < 0)
-                goto fail;
-        if (p->no_new_privileges) {
-                /* Identity first, then no_new_privs, then the filter: with NNP set,
-                 * loading a filter needs no privilege, so it can come last. */
-                step = "identity";
-                if (runtime_apply_identity(p, &err) < 0)
-                        goto fail;
-                step = "no_new_privileges";
-                if (runtime_set_no_new_privs(&err) < 0)
-                        goto fail;
-                step = "seccomp";
-                if (filter && runtime_seccomp_load(filter, &notify_fd, &err) < 0)
-                        goto fail;
-        } else {
-                /* Without NNP, loading a filter needs CAP_SYS_ADMIN, which the
-                 * configured identity may not have: load it first (runc does too). */
-                if (filter && runtime_seccomp_load(filter, &notify_fd, &err) < 0)
-                        goto fail;
-                step = "identity";
-                if (runtime_apply_identity(p, &err) < 0)
-                        goto fail;
-        }
-        if (filter)
-                runtime_seccomp_release(filter);
-        if (notify_fd >= 0) {
-                /* `start` forwards the listener to linux.seccomp.listenerPath. */
-                if (runtime_send_fd(conn, notify_fd, "seccompFd", &err) < 0) {
-                        step = "seccomp listener";
-                        goto fail;
+        if (runtime_hooks_run(cfg, OCI_HOOK_START_CONTAINER, state, false, &err) < 0) {
+                char msg[SB_ERR_MSG_MAX];
+                snprintf(msg, sizeof(msg), "startContainer hooks: %s", err.msg);
+                if (write(conn, msg, strlen(msg)) < 0) {
+                        /* start is gone */
                 }
-                close(notify_fd);
+                _exit(127);
         }
-        step = "cwd";
-        if (enter_cwd(p->cwd, &err) < 0)
-                goto fail;
-        char **env = build_env(p, ctx->preserve_fds - ctx->opts->preserve_fds);
-        /* Only stdio and the preserved fds reach the user process: everything else
-         * the runtime (or its caller) had open is closed at exec. */
-        syscall(SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-        char **args = calloc(p->args.count + 1, sizeof(char *));
-        if (args == NULL || env == NULL) {
-                sb_err_set(&err, ENOMEM, "exec \"%s\"", exe);
-                goto fail;
-        }
-        memcpy(args, p->args.items, p->args.count * sizeof(char *));
-        execve(exe, args, env);
-        sb_err_set(&err, errno, "exec \"%s\"", exe);
-        step = "exec";
-fail : {
-        char msg[SB_ERR_MSG_MAX];
-        snprintf(msg, sizeof(msg), "%s: %s", step, err.msg);
-        if (write(conn, msg, strlen(msg)) < 0) {
-                /* start is gone: nothing else can hear us */
-        }
-        _exit(127);
-}
+        runtime_exec_process(&cfg->process, &cfg->linux_.seccomp, ctx->opts->preserve_fds,
+                             ctx->preserve_fds - ctx->opts->preserve_fds, conn, exe);
 }
 
 void runtime_init_main(struct runtime_init_ctx *ctx)
@@ -346,7 +230,7 @@ void runtime_init_main(struct runtime_init_ctx *ctx)
         }
         apply_process_settings(ctx);
         setup_terminal(ctx);
-        if (lookup_exec(&cfg->process, exe, sizeof(exe), &err) < 0)
+        if (runtime_lookup_exec(&cfg->process, exe, sizeof(exe), &err) < 0)
                 init_fail(ctx->sync_fd, &err, "process");
 
         /* Ready. From here on we outlive `create`: drop the death signal. */

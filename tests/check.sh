@@ -51,7 +51,7 @@ step() {
 build() { # DIR cmake-args...
 	local dir=$1
 	shift
-	cmake -S . -B "$dir" "$@" >/dev/null && cmake --build "$dir" -j"$JOBS" 2>&1 | grep -E 'error|warning' ; [ "${PIPESTATUS[0]}" -eq 0 ]
+	cmake -S . -B "$dir" "$@" >/dev/null && cmake --build "$dir" -j"$JOBS" 2>&1 | grep -E 'error:|warning:' ; [ "${PIPESTATUS[0]}" -eq 0 ]
 }
 
 step "format (clang-format)" clang-format --dry-run --Werror $(git ls-files '*.c' '*.h')

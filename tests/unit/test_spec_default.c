@@ -230,4 +230,3 @@ Test(features, seccomp_and_mounts)
                          SANDBOX_VERSION);
         json_decref(f);
 }
-
