@@ -345,3 +345,147 @@ test_state_validates_against_oci_schema() {
 	done
 	assert_contains "$(cat "$BUNDLE/created.json")" '"org.example/a": "b"'
 }
+
+test_terminal_through_console_socket() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'tty; stty size; read line; echo "got:$line"'
+	config_edit "$BUNDLE" 'c["process"]["terminal"]=True; c["process"]["consoleSize"]={"height":33,"width":99}'
+	local here
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	/usr/bin/python3 "$here/console_recv.py" "$BUNDLE/console.sock" $'hello\n' >"$BUNDLE/out" 2>"$BUNDLE/err" &
+	local py=$! i
+	for i in $(seq 50); do [ -e "$BUNDLE/console.sock.ready" ] && break; sleep 0.1; done
+	sb create --console-socket "$BUNDLE/console.sock" lc-tty </dev/null || fail "create" || return 1
+	sb start lc-tty || fail "start" || return 1
+	wait $py
+	sb delete --force lc-tty
+	local out
+	out=$(tr -d '\r' <"$BUNDLE/out")
+	assert_contains "$out" "/dev/pts/0" "tty inside" && assert_contains "$out" "33 99" "console size" &&
+		assert_contains "$out" "got:hello" "input typed into the terminal" &&
+		assert_contains "$(cat "$BUNDLE/err")" "name=/dev/ptmx"
+}
+
+test_run_with_terminal_proxies_the_pty() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'tty; exit 5'
+	config_edit "$BUNDLE" 'c["process"]["terminal"]=True'
+	local out rc
+	out=$(sb run lc-runtty </dev/null)
+	rc=$?
+	assert_eq 5 "$rc" "exit code" && assert_contains "$out" "/dev/pts/0"
+}
+
+test_no_pivot() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'ls /; cat /proc/self/mountinfo | head -1'
+	local out
+	out=$(sb run --no-pivot lc-nopivot) || return 1
+	assert_contains "$out" "bin" && assert_not_contains "$out" "boot" "host root visible"
+}
+
+test_time_namespace_offsets() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time'
+	config_edit "$BUNDLE" 'c["linux"]["namespaces"].append({"type":"time"}); c["linux"]["timeOffsets"]={"boottime":{"secs":86400000,"nanosecs":0}}'
+	local out up
+	out=$(sb run lc-time) || return 1
+	up=$(echo "$out" | head -1)
+	[ "$up" -ge 86400000 ] || fail "uptime inside $up, expected >= 86400000" || return 1
+	assert_not_contains "$out" "$(readlink /proc/self/ns/time)" "time namespace shared"
+}
+
+test_personality_linux32() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/uname -m
+	config_edit "$BUNDLE" 'c["linux"]["personality"]={"domain":"LINUX32"}'
+	assert_eq i686 "$(sb run lc-pers)"
+}
+
+test_subreaper_caller_adopts_the_init() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 100
+	# A subreaper (as containerd's shim is) runs create: the init must end up its child.
+	/usr/bin/python3 - "$SANDBOX" "$SB_ROOT" "$BUNDLE" <<'PY' || return 1
+import ctypes, os, subprocess, sys, time
+sandbox, root, bundle = sys.argv[1:4]
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+subprocess.run([sandbox, "--root", root, "create", "--pid-file", bundle + "/pid", "lc-reap"],
+               stdin=subprocess.DEVNULL, check=True)
+pid = int(open(bundle + "/pid").read())
+ppid = int([l for l in open("/proc/%d/status" % pid) if l.startswith("PPid:")][0].split()[1])
+subprocess.run([sandbox, "--root", root, "delete", "--force", "lc-reap"], check=True)
+os.waitpid(pid, 0)
+if ppid != os.getpid():
+    print("init's parent is %d, not the subreaper %d" % (ppid, os.getpid()))
+    sys.exit(1)
+PY
+}
+
+test_concurrent_creates_of_one_id() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 100
+	local i ok=0
+	for i in $(seq 8); do
+		(sb create lc-race </dev/null >/dev/null 2>&1 && echo ok >"$BUNDLE/won.$i") &
+	done
+	wait
+	ok=$(ls "$BUNDLE"/won.* 2>/dev/null | wc -l)
+	assert_contains "$(sb state lc-race)" '"status": "created"' || return 1
+	sb delete --force lc-race
+	assert_eq 1 "$ok" "creates that succeeded"
+}
+
+test_json_log_for_containerd() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" nosuchprog
+	"$SANDBOX" --root "$SB_ROOT" --log "$BUNDLE/log.json" --log-format json create lc-log </dev/null 2>/dev/null &&
+		fail "create succeeded" && return 1
+	/usr/bin/python3 - "$BUNDLE/log.json" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+err = [r for r in recs if r["level"] == "error"]
+assert err, recs
+assert "executable file not found" in err[-1]["msg"], err
+assert set(err[-1]) == {"level", "msg", "time"}, err[-1]
+PY
+}
+
+test_seccomp_notify_listener_receives_fd() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'mkdir /tmp/n; echo "rc=$?"'
+	config_edit "$BUNDLE" 'c["root"]["readonly"]=False; c["linux"]["seccomp"]={"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"'"$BUNDLE"'/listener.sock","listenerMetadata":"meta1","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_NOTIFY"}]}'
+	# The listener answers every notification with EPERM through the received fd.
+	/usr/bin/python3 - "$BUNDLE/listener.sock" >"$BUNDLE/listener.out" 2>&1 <<'PY' &
+import ctypes, json, os, socket, struct, sys
+path = sys.argv[1]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(path); s.listen(1)
+open(path + ".ready", "w").close()
+s.settimeout(20)
+c, _ = s.accept()
+msg, fds, _, _ = socket.recv_fds(c, 65536, 1)
+st = json.loads(msg)
+print("fds", st["fds"], "metadata", st["metadata"], "status", st["state"]["status"])
+fd = fds[0]
+libc = ctypes.CDLL(None, use_errno=True)
+# struct seccomp_notif: u64 id, u32 pid, u32 flags, seccomp_data (64 bytes)
+SECCOMP_IOCTL_NOTIF_RECV = 0xc0502100
+SECCOMP_IOCTL_NOTIF_SEND = 0xc0182101
+req = ctypes.create_string_buffer(80)
+if libc.ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) != 0:
+    print("recv failed", ctypes.get_errno()); sys.exit(1)
+nid = struct.unpack_from("Q", req, 0)[0]
+resp = struct.pack("QqiI", nid, 0, -1, 0)  # id, val, error=-EPERM, flags
+rb = ctypes.create_string_buffer(resp, len(resp))
+print("send", libc.ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, rb))
+PY
+	local py=$! i
+	for i in $(seq 50); do [ -e "$BUNDLE/listener.sock.ready" ] && break; sleep 0.1; done
+	local out
+	out=$(sb run lc-notify 2>&1)
+	wait $py
+	assert_contains "$out" "rc=1" "mkdir answered by the listener" &&
+		assert_contains "$(cat "$BUNDLE/listener.out")" "fds ['seccompFd'] metadata meta1" &&
+		assert_contains "$(cat "$BUNDLE/listener.out")" "send 0"
+}
