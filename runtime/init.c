@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/keyctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -201,6 +202,19 @@ void runtime_init_main(struct runtime_init_ctx *ctx)
                 prctl(PR_SET_PDEATHSIG, 0);
         }
 
+        /* A session keyring of its own (as runc), so the container cannot
+         * read or use the keys of the session that started it. */
+        if (!ctx->opts->no_new_keyring &&
+            syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, ctx->opts->id) < 0 &&
+            errno != ENOSYS && errno != EPERM) {
+                sb_err_set(&err, errno, "keyctl(KEYCTL_JOIN_SESSION_KEYRING)");
+                init_fail(ctx->sync_fd, &err, "session keyring");
+        }
+        /* Relative mount sources are relative to the bundle, as in runc. */
+        if (chdir(ctx->bundle) < 0) {
+                sb_err_set(&err, errno, "chdir to the bundle `%s`", ctx->bundle);
+                init_fail(ctx->sync_fd, &err, "rootfs");
+        }
         if (plan.new_mount) {
                 bool in_userns = plan.new_user || plan.join[OCI_NS_USER] != NULL;
                 if (runtime_rootfs_prepare(cfg, ctx->rootfs, in_userns, &err) < 0)

@@ -489,3 +489,22 @@ PY
 		assert_contains "$(cat "$BUNDLE/listener.out")" "fds ['seccompFd'] metadata meta1" &&
 		assert_contains "$(cat "$BUNDLE/listener.out")" "send 0"
 }
+
+test_session_keyring_is_new_unless_no_new_keyring() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'grep -c "_ses" /proc/keys; grep "_ses" /proc/keys | grep -o "_ses.*" | head -1'
+	config_edit "$BUNDLE" 'c["linux"]["maskedPaths"]=[p for p in c["linux"]["maskedPaths"] if p != "/proc/keys"]'
+	local out
+	out=$(sb run lc-keyring) || return 1
+	assert_contains "$out" "_ses: lc-keyring" "session keyring named after the container"
+	out=$(sb run --no-new-keyring lc-keyring2) || return 1
+	assert_not_contains "$out" "_ses: lc-keyring2"
+}
+
+test_relative_bind_source_is_relative_to_bundle() {
+	make_bundle "$BUNDLE" && cd / || return 1
+	mkdir -p "$BUNDLE/data" && echo from-bundle >"$BUNDLE/data/f"
+	set_args "$BUNDLE" /bin/cat /mnt/f
+	config_edit "$BUNDLE" 'c["mounts"].append({"destination":"/mnt","type":"bind","source":"data","options":["rbind","ro"]})'
+	assert_eq from-bundle "$(sb run --bundle "$BUNDLE" lc-relbind)"
+}
