@@ -63,4 +63,69 @@ int64_t runtime_cgroup_oom_kills(const struct runtime_cgroup *cg);
 
 void runtime_cgroup_free(struct runtime_cgroup *cg);
 
+/* ---- Additions: the pure plan (linux.resources → files and values) ---- */
+
+/* One file write. On v1 `controller` names the hierarchy directory under the
+ * root ("memory", "cpu", "cpuset", ...); on v2 it is the controller that must
+ * be enabled in the parents' cgroup.subtree_control ("" for core files). When
+ * the file does not exist, `fallback_file` (if set) is written with
+ * `fallback_value` instead (io.bfq.weight → io.weight); `optional` writes are
+ * skipped when the file does not exist. */
+struct runtime_cgroup_write {
+        char *controller;
+        char *file;
+        char *value;
+        char *fallback_file;
+        char *fallback_value;
+        bool optional;
+        bool unified; /* from linux.resources.unified: a missing file is an unknown key */
+};
+
+struct runtime_cgroup_plan {
+        struct runtime_cgroup_write *items;
+        size_t count;
+        size_t cap;
+};
+
+/* runc's ConvertCPUSharesToCgroupV2Value: 0 → 0 (unset), else
+ * 1 + ((shares - 2) * 9999) / 262142. */
+uint64_t runtime_cgroup_shares_to_weight(uint64_t shares);
+/* runc's ConvertBlkIOToIOWeightValue: 0 → 0, else 1 + (weight - 10) * 9999 / 990. */
+uint64_t runtime_cgroup_blkio_to_io_weight(uint64_t weight);
+
+/* Pure: the writes that apply `res` (devices excluded: see below) on v1 or v2.
+ * Errors name the resource (".linux.resources.unified[\"x/y\"]: ..."). */
+int runtime_cgroup_plan_v1(const struct oci_resources *res, struct runtime_cgroup_plan *plan,
+                           struct sb_err *err);
+int runtime_cgroup_plan_v2(const struct oci_resources *res, struct runtime_cgroup_plan *plan,
+                           struct sb_err *err);
+void runtime_cgroup_plan_free(struct runtime_cgroup_plan *plan);
+/* The value planned for `file`, or NULL (last write wins; for tests). */
+const char *runtime_cgroup_plan_value(const struct runtime_cgroup_plan *plan, const char *file);
+
+/* Device rules actually enforced: default deny, then `rules` in order, then
+ * runc's always-allowed devices (mknod of any device, null, zero, full,
+ * random, urandom, tty, ptmx, pts, tun). Pure; *out is malloc'd, the access
+ * strings point into `rules` or static storage. */
+int runtime_cgroup_device_rules(const struct oci_device_cgroup_rule *rules, size_t n,
+                                struct oci_device_cgroup_rule **out, size_t *n_out,
+                                struct sb_err *err);
+/* v2 device controller: builds the BPF_PROG_TYPE_CGROUP_DEVICE program for
+ * `rules` (last matching rule wins, default deny). Pure; *insns malloc'd
+ * (struct bpf_insn array). */
+int runtime_cgroup_devices_bpf_build(const struct oci_device_cgroup_rule *rules, size_t n,
+                                     void **insns, size_t *n_insns, struct sb_err *err);
+/* Loads the program and attaches it (BPF_F_ALLOW_MULTI) to the cgroup dir fd. */
+int runtime_cgroup_devices_bpf_attach(int dir_fd, const struct oci_device_cgroup_rule *rules,
+                                      size_t n, struct sb_err *err);
+
+/* The calling process's own cgroup (for relative cgroupsPath): the "0::"
+ * line on v2, name=systemd's (else the first) on v1/hybrid. malloc'd. */
+int runtime_cgroup_own_path(enum runtime_cgroup_mode mode, char **out, struct sb_err *err);
+/* Builds cg from a state's cgroup_path: detects the mode under `root`. */
+int runtime_cgroup_open(const char *root, const char *path, struct runtime_cgroup *cg,
+                        struct sb_err *err);
+/* Parses runc's size forms for `update`: "1024", "64m", "1g", "512KiB", "-1". Pure. */
+int runtime_cgroup_parse_size(const char *s, int64_t *out);
+
 #endif

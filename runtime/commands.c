@@ -3,9 +3,10 @@
 #include <string.h>
 
 const struct sb_command *const sb_commands[] = {
-    &sb_cmd_create,   &sb_cmd_start,  &sb_cmd_run,      &sb_cmd_state,
-    &sb_cmd_kill,     &sb_cmd_delete, &sb_cmd_list,     &sb_cmd_ps,
-    &sb_cmd_validate, &sb_cmd_spec,   &sb_cmd_features, NULL,
+    &sb_cmd_create, &sb_cmd_start,    &sb_cmd_run,     &sb_cmd_state, &sb_cmd_kill,
+    &sb_cmd_delete, &sb_cmd_list,     &sb_cmd_ps,      &sb_cmd_exec,  &sb_cmd_validate,
+    &sb_cmd_spec,   &sb_cmd_features, &sb_cmd_profile, &sb_cmd_pause, &sb_cmd_resume,
+    &sb_cmd_update, &sb_cmd_events,   &sb_cmd_audit,   NULL,
 };
 
 const struct sb_command *sb_command_find(const char *name)

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
@@ -113,24 +114,29 @@ int runtime_load_saved_config(const char *root, const char *id, struct oci_confi
         return oci_config_load(path, cfg, NULL, err);
 }
 
-static int listen_start_socket(const char *dir, struct sb_err *err)
+static int listen_start_socket(const char *root, const char *id, struct sb_err *err)
 {
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        struct sockaddr_un sa;
+        char path[PATH_MAX + 16];
+        int dfd = runtime_start_socket_addr(root, id, &sa, path, sizeof(path), err);
         int fd;
 
-        if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/start.sock", dir) >=
-            sizeof(sa.sun_path))
-                return sb_err_set(err, ENAMETOOLONG, "start socket in `%s`", dir);
+        if (dfd < 0)
+                return -1;
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
+        if (fd < 0) {
+                close(dfd);
                 return sb_err_set(err, errno, "socket");
-        unlink(sa.sun_path);
+        }
+        unlink(path);
         if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
                 int e = errno;
                 close(fd);
-                return sb_err_set(err, e, "bind `%s`", sa.sun_path);
+                close(dfd);
+                return sb_err_set(err, e, "bind `%s`", path);
         }
-        chmod(sa.sun_path, 0600);
+        close(dfd);
+        chmod(path, 0600);
         return fd;
 }
 
@@ -148,6 +154,37 @@ static void kill_and_reap(pid_t pid)
         }
         if (pfd >= 0)
                 close(pfd);
+}
+
+/* The runtime's own cgroup (relative cgroupsPath values are under it):
+ * the unified entry "0::/x" when there is one, else the first v1 entry. */
+static const char *own_cgroup(void)
+{
+        static char path[PATH_MAX];
+        char line[PATH_MAX + 64];
+        FILE *f = fopen("/proc/self/cgroup", "re");
+
+        snprintf(path, sizeof(path), "/");
+        if (f == NULL)
+                return path;
+        bool got_v1 = false;
+        while (fgets(line, sizeof(line), f) != NULL) {
+                char *p = strchr(line, ':');
+                char *q = p ? strchr(p + 1, ':') : NULL;
+                if (q == NULL)
+                        continue;
+                q[strcspn(q, "\n")] = '\0';
+                if (strncmp(line, "0::", 3) == 0 && strcmp(q + 1, "/") != 0) {
+                        snprintf(path, sizeof(path), "%s", q + 1);
+                        break;
+                }
+                if (!got_v1 && strncmp(line, "0::", 3) != 0 && strstr(p, "memory") != NULL) {
+                        snprintf(path, sizeof(path), "%s", q + 1);
+                        got_v1 = true;
+                }
+        }
+        fclose(f);
+        return path;
 }
 
 static pid_t clone_init(int flags)
@@ -233,7 +270,9 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         int sv[2] = {-1, -1};
         int start_fd = -1, console_fd = -1;
         pid_t child = -1, init_pid = -1;
-        bool dir_made = false;
+        bool dir_made = false, cgroup_made = false;
+        struct runtime_cgroup cg = {0};
+        _cleanup_free_ char *cgpath = NULL;
         int rc = -1;
 
         char cfgpath[PATH_MAX + 16];
@@ -282,7 +321,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 sb_err_set(err, errno, "socketpair");
                 goto out;
         }
-        start_fd = listen_start_socket(dir, err);
+        start_fd = listen_start_socket(g->root, opts->id, err);
         if (start_fd < 0)
                 goto out;
         if (cfg.process.terminal) {
@@ -345,6 +384,21 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 goto out;
         if (plan.new_user && runtime_write_id_maps(child, &cfg, err) < 0)
                 goto out;
+        /* Into its cgroup before it continues: the user process must never
+         * run outside its limits, and a cgroup namespace the init creates
+         * next has this cgroup as its root. */
+        if (runtime_cgroup_resolve_path(cfg.linux_.cgroups_path, opts->id, g->systemd_cgroup,
+                                        own_cgroup(), &cgpath, err) < 0 ||
+            runtime_cgroup_create(SB_CGROUP_ROOT, cgpath,
+                                  cfg.linux_.resources.present ? &cfg.linux_.resources : NULL, &cg,
+                                  err) < 0) {
+                sb_err_prefix(err, "cgroup");
+                goto out;
+        }
+        cgroup_made = true;
+        st.cgroup_path = cgpath;
+        if (runtime_cgroup_enter(&cg, child, err) < 0 || runtime_state_write(g->root, &st, err) < 0)
+                goto out;
         if (runtime_sync_send(sv[0], SYNC_GO, 0, NULL) < 0) {
                 sb_err_set(err, errno, "sync with container init");
                 goto out;
@@ -367,6 +421,11 @@ out:
                         kill_and_reap(init_pid);
                 if (child > 0)
                         kill_and_reap(child);
+                if (cgroup_made) {
+                        struct sb_err e2;
+                        if (runtime_cgroup_destroy(&cg, &e2) < 0)
+                                sb_warn("create %s: %s", opts->id, e2.msg);
+                }
                 if (dir_made) {
                         struct sb_err e2;
                         runtime_state_remove(g->root, opts->id, &e2);
@@ -385,6 +444,7 @@ out:
                 free(st.annotations.items[i].value);
         }
         free(st.annotations.items);
+        runtime_cgroup_free(&cg);
         oci_config_free(&cfg);
         sb_diags_free(&diags);
         return rc;

@@ -7,10 +7,13 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/commands.h"
 #include "runtime/error.h"
 #include "runtime/oci_config.h"
 #include "runtime/state.h"
+
+#define SB_CGROUP_ROOT "/sys/fs/cgroup"
 
 struct runtime_create_opts {
         const char *id;
@@ -60,6 +63,9 @@ int runtime_container_pids(const struct runtime_state *st, pid_t **pids, size_t 
 /* Reads ROOT/ID/config.json (the copy taken at create). */
 int runtime_load_saved_config(const char *root, const char *id, struct oci_config *cfg,
                               struct sb_err *err);
+
+/* The container's cgroup from its state; false when it has none. */
+bool runtime_state_cgroup(const struct runtime_state *st, struct runtime_cgroup *cg);
 
 /* Sends the signal to the process if it still is the container's init (pidfd). */
 int runtime_signal_init(const struct runtime_state *st, int sig, struct sb_err *err);

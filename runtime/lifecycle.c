@@ -97,9 +97,36 @@ static int ns_inode(pid_t pid, ino_t *ino)
         return 0;
 }
 
+bool runtime_state_cgroup(const struct runtime_state *st, struct runtime_cgroup *cg)
+{
+        struct sb_err err;
+
+        memset(cg, 0, sizeof(*cg));
+        if (st->cgroup_path == NULL || st->cgroup_path[0] == '\0')
+                return false;
+        if (runtime_cgroup_detect(SB_CGROUP_ROOT, &cg->mode, &err) < 0)
+                return false;
+        cg->root = strdup(SB_CGROUP_ROOT);
+        cg->path = strdup(st->cgroup_path);
+        if (cg->root == NULL || cg->path == NULL) {
+                runtime_cgroup_free(cg);
+                return false;
+        }
+        return true;
+}
+
 int runtime_container_pids(const struct runtime_state *st, pid_t **pids, size_t *n,
                            struct sb_err *err)
 {
+        struct runtime_cgroup cg;
+
+        if (runtime_state_cgroup(st, &cg)) {
+                /* The cgroup knows every process, with or without a pid namespace. */
+                int r = runtime_cgroup_pids(&cg, pids, n, err);
+                runtime_cgroup_free(&cg);
+                return r;
+        }
+
         ino_t cns, self;
         size_t cap = 16;
 
@@ -156,20 +183,22 @@ static int forward_listener(const struct runtime_state *st, const struct oci_con
 static int trigger_start(const char *root, const struct runtime_state *st,
                          const struct oci_config *cfg, struct sb_err *err)
 {
-        char dir[PATH_MAX];
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        struct sockaddr_un sa;
+        char path[PATH_MAX + 16];
         char text[SB_ERR_MSG_MAX] = "";
         size_t tlen = 0;
         _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        _cleanup_close_ int dfd =
+            runtime_start_socket_addr(root, st->id, &sa, path, sizeof(path), err);
 
-        runtime_state_dir(root, st->id, dir);
-        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/start.sock", dir);
+        if (dfd < 0)
+                return -1;
         if (fd < 0)
                 return sb_err_set(err, errno, "socket");
         if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-                return sb_err_set(err, errno, "connect `%s`", sa.sun_path);
+                return sb_err_set(err, errno, "connect `%s`", path);
         if (write(fd, "s", 1) != 1)
-                return sb_err_set(err, errno, "write `%s`", sa.sun_path);
+                return sb_err_set(err, errno, "write `%s`", path);
         for (;;) {
                 char buf[1024];
                 char cbuf[CMSG_SPACE(sizeof(int))];
@@ -201,7 +230,7 @@ static int trigger_start(const char *root, const struct runtime_state *st,
                 tlen += k;
                 text[tlen] = '\0';
         }
-        unlink(sa.sun_path);
+        unlink(path);
         if (tlen > 0)
                 return sb_err_set(err, 0, "%s", text);
         return 0;
@@ -291,6 +320,16 @@ static int kill_and_wait(const struct runtime_state *st, struct sb_err *err)
         if (fd < 0)
                 return 0; /* already gone */
         syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+        {
+                /* A frozen container receives its SIGKILL only when thawed. */
+                struct runtime_cgroup cg;
+                if (runtime_state_cgroup(st, &cg)) {
+                        struct sb_err e2;
+                        if (runtime_cgroup_is_frozen(&cg))
+                                runtime_cgroup_freeze(&cg, false, &e2);
+                        runtime_cgroup_free(&cg);
+                }
+        }
         struct pollfd p = {.fd = fd, .events = POLLIN};
         /* SIGKILL cannot be blocked; the bound only guards against a process
          * stuck in uninterruptible sleep. */
@@ -342,6 +381,17 @@ int runtime_delete(const struct sb_global *g, const char *id, bool force, struct
                 runtime_hooks_run(&cfg, OCI_HOOK_POSTSTOP, state, true, err);
         } else if (!force) {
                 goto out;
+        }
+        {
+                /* Kills stragglers (processes that left the init's pid
+                 * namespace view) and removes the directories. */
+                struct runtime_cgroup cg;
+                if (runtime_state_cgroup(&st, &cg)) {
+                        int r = runtime_cgroup_destroy(&cg, err);
+                        runtime_cgroup_free(&cg);
+                        if (r < 0 && !force)
+                                goto out;
+                }
         }
         rc = runtime_state_remove(g->root, id, err);
 out:

@@ -10,9 +10,14 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
+
+#define SB_CGROUP_ROOT_PATH "/sys/fs/cgroup"
 
 const char *runtime_status_name(enum runtime_status s)
 {
@@ -360,6 +365,23 @@ int runtime_state_lock(const char *root, const char *id, struct sb_err *err)
         return fd;
 }
 
+int runtime_start_socket_addr(const char *root, const char *id, struct sockaddr_un *sa, char *path,
+                              size_t len, struct sb_err *err)
+{
+        char dir[PATH_MAX];
+        int fd;
+
+        runtime_state_dir(root, id, dir);
+        snprintf(path, len, "%s/start.sock", dir);
+        fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return sb_err_set(err, errno, "open `%s`", dir);
+        memset(sa, 0, sizeof(*sa));
+        sa->sun_family = AF_UNIX;
+        snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/start.sock", fd);
+        return fd;
+}
+
 uint64_t runtime_proc_start_time(pid_t pid)
 {
         char path[64], buf[2048];
@@ -415,5 +437,13 @@ enum runtime_status runtime_state_status(const char *root, const struct runtime_
         snprintf(path, sizeof(path), "%s/start.sock", dir);
         if (access(path, F_OK) == 0)
                 return RUNTIME_CREATED;
+        if (st->cgroup_path != NULL && st->cgroup_path[0] != '\0') {
+                struct runtime_cgroup cg = {.root = (char *)SB_CGROUP_ROOT_PATH,
+                                            .path = st->cgroup_path};
+                struct sb_err err;
+                if (runtime_cgroup_detect(SB_CGROUP_ROOT_PATH, &cg.mode, &err) == 0 &&
+                    runtime_cgroup_is_frozen(&cg))
+                        return RUNTIME_PAUSED;
+        }
         return RUNTIME_RUNNING;
 }

@@ -1,0 +1,593 @@
+/* Effective profile -> kernel filter (through the OCI seccomp translation)
+ * and the sentry's tables. See compile.h and tables.h. */
+#include "policy/compile.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/syscalls.h"
+#include "runtime/seccomp_oci.h"
+
+/* Syscalls the runtime's init makes between loading the filter and execve
+ * (handing the listener fd over, waiting for the go, exiting on failure):
+ * they must not wait for a sentry that has no listener yet, so a default
+ * that needs the sentry leaves them to the kernel. */
+static const char *const handover[] = {
+    "write",   "writev",   "read",   "readv",  "close",      "sendmsg",      "sendto",
+    "recvmsg", "recvfrom", "futex",  "exit",   "exit_group", "rt_sigreturn", "rt_sigprocmask",
+    "poll",    "ppoll",    "getpid", "gettid", "fcntl",
+};
+
+static bool is_handover(const char *name)
+{
+        for (size_t i = 0; i < sizeof(handover) / sizeof(handover[0]); i++)
+                if (strcmp(handover[i], name) == 0)
+                        return true;
+        return false;
+}
+
+static bool needs_sentry(const struct policy_verdict *v)
+{
+        return v->record || v->action == POLICY_ACT_LOG || v->action == POLICY_ACT_SENTRY ||
+               v->action == POLICY_ACT_KILL_CONTAINER;
+}
+
+/* The kernel's part of a verdict. */
+static void kernel_action(const struct policy_verdict *v, enum oci_seccomp_action *a, int *errnum)
+{
+        *errnum = 0;
+        if (needs_sentry(v)) {
+                *a = OCI_SCMP_ACT_NOTIFY;
+                return;
+        }
+        switch (v->action) {
+        case POLICY_ACT_ERRNO:
+                *a = OCI_SCMP_ACT_ERRNO;
+                *errnum = v->errnum > 0 ? v->errnum : EPERM;
+                return;
+        case POLICY_ACT_KILL_PROCESS:
+                *a = OCI_SCMP_ACT_KILL_PROCESS;
+                return;
+        default:
+                *a = OCI_SCMP_ACT_ALLOW;
+                return;
+        }
+}
+
+/* What the kernel does on its own for a default verdict that needs the
+ * sentry (for the hand-over set and unknown syscall numbers). */
+static void kernel_fallback(const struct policy_verdict *v, enum oci_seccomp_action *a, int *errnum)
+{
+        struct policy_verdict plain = *v;
+
+        plain.record = false;
+        if (v->action == POLICY_ACT_LOG || (v->action == POLICY_ACT_ALLOW && v->record)) {
+                *a = OCI_SCMP_ACT_LOG;
+                *errnum = 0;
+                return;
+        }
+        if (v->action == POLICY_ACT_KILL_CONTAINER)
+                plain.action = POLICY_ACT_KILL_PROCESS;
+        kernel_action(&plain, a, errnum);
+}
+
+static unsigned outcome_of(enum oci_seccomp_action a)
+{
+        switch (a) {
+        case OCI_SCMP_ACT_ALLOW:
+        case OCI_SCMP_ACT_LOG:
+                return POLICY_OUT_ALLOW;
+        case OCI_SCMP_ACT_NOTIFY:
+                return POLICY_OUT_ROUTED;
+        default:
+                return POLICY_OUT_DENY;
+        }
+}
+
+static bool unconditional(const struct policy_rule *r)
+{
+        return r->n_args == 0 && r->n_any_args == 0;
+}
+
+/* ---- the OCI seccomp section being built ---- */
+
+struct builder {
+        struct oci_seccomp s;
+        size_t cap;
+};
+
+static struct oci_seccomp_syscall *add_entry(struct builder *b, size_t n_names, size_t n_args)
+{
+        struct oci_seccomp_syscall *sc;
+
+        if (b->s.n_syscalls == b->cap) {
+                size_t cap = b->cap ? b->cap * 2 : 64;
+                struct oci_seccomp_syscall *tmp = realloc(b->s.syscalls, cap * sizeof(*tmp));
+
+                if (tmp == NULL)
+                        return NULL;
+                b->s.syscalls = tmp;
+                b->cap = cap;
+        }
+        sc = &b->s.syscalls[b->s.n_syscalls];
+        memset(sc, 0, sizeof(*sc));
+        sc->names.items = calloc(n_names ? n_names : 1, sizeof(char *));
+        sc->args = calloc(n_args ? n_args : 1, sizeof(*sc->args));
+        if (sc->names.items == NULL || sc->args == NULL) {
+                free(sc->names.items);
+                free(sc->args);
+                return NULL;
+        }
+        b->s.n_syscalls++;
+        return sc;
+}
+
+static void set_action(struct oci_seccomp_syscall *sc, enum oci_seccomp_action a, int errnum)
+{
+        sc->action = a;
+        if (a == OCI_SCMP_ACT_ERRNO) {
+                sc->has_errno_ret = true;
+                sc->errno_ret = (uint32_t)errnum;
+        }
+}
+
+static void push_arg(struct oci_seccomp_syscall *sc, const struct policy_arg *a)
+{
+        sc->args[sc->n_args++] = (struct oci_seccomp_arg){
+            .index = a->index, .op = a->op, .value = a->value, .value_two = a->value_two};
+}
+
+static void builder_free(struct builder *b)
+{
+        for (size_t i = 0; i < b->s.n_syscalls; i++) {
+                free(b->s.syscalls[i].names.items);
+                free(b->s.syscalls[i].args);
+        }
+        free(b->s.syscalls);
+        free(b->s.architectures.items);
+}
+
+/* One kernel entry per alternative of `r` (anyArgs), for `names`. */
+static int emit_rule(struct builder *b, const struct policy_rule *r, char **names, size_t n_names,
+                     struct sb_err *err)
+{
+        enum oci_seccomp_action a;
+        int errnum;
+        size_t alts = r->n_any_args ? r->n_any_args : 1;
+
+        if (n_names == 0)
+                return 0;
+        kernel_action(&r->verdict, &a, &errnum);
+        for (size_t k = 0; k < alts; k++) {
+                struct oci_seccomp_syscall *sc = add_entry(b, n_names, r->n_args + 1);
+
+                if (sc == NULL)
+                        return sb_err_set(err, ENOMEM, "%s", r->origin ? r->origin : "rule");
+                memcpy(sc->names.items, names, n_names * sizeof(char *));
+                sc->names.count = n_names;
+                set_action(sc, a, errnum);
+                for (size_t i = 0; i < r->n_args; i++)
+                        push_arg(sc, &r->args[i]);
+                if (r->n_any_args > 0)
+                        push_arg(sc, &r->any_args[k]);
+        }
+        return 0;
+}
+
+/* seccomp(2) with the listener guard: `a` for everything but
+ * SET_MODE_FILTER with NEW_LISTENER, which gets EPERM. */
+static int emit_guard(struct builder *b, enum oci_seccomp_action a, int errnum, struct sb_err *err)
+{
+        static char name[] = "seccomp";
+        const struct policy_arg not_filter = {0, OCI_SCMP_CMP_NE, SECCOMP_SET_MODE_FILTER, 0};
+        const struct policy_arg filter = {0, OCI_SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER, 0};
+        const struct policy_arg no_listener = {1, OCI_SCMP_CMP_MASKED_EQ,
+                                               SECCOMP_FILTER_FLAG_NEW_LISTENER, 0};
+        const struct policy_arg listener = {1, OCI_SCMP_CMP_MASKED_EQ,
+                                            SECCOMP_FILTER_FLAG_NEW_LISTENER,
+                                            SECCOMP_FILTER_FLAG_NEW_LISTENER};
+        struct oci_seccomp_syscall *sc;
+
+        if ((sc = add_entry(b, 1, 1)) == NULL)
+                goto nomem;
+        sc->names.items[sc->names.count++] = name;
+        set_action(sc, a, errnum);
+        push_arg(sc, &not_filter);
+        if ((sc = add_entry(b, 1, 2)) == NULL)
+                goto nomem;
+        sc->names.items[sc->names.count++] = name;
+        set_action(sc, a, errnum);
+        push_arg(sc, &filter);
+        push_arg(sc, &no_listener);
+        if ((sc = add_entry(b, 1, 2)) == NULL)
+                goto nomem;
+        sc->names.items[sc->names.count++] = name;
+        set_action(sc, OCI_SCMP_ACT_ERRNO, EPERM);
+        push_arg(sc, &filter);
+        push_arg(sc, &listener);
+        return 0;
+nomem:
+        return sb_err_set(err, ENOMEM, "seccomp listener guard");
+}
+
+/* ---- tables ---- */
+
+static int build_tables(const struct policy_profile *p, struct policy_tables *t, bool guard,
+                        bool default_notify_all, struct sb_err *err)
+{
+        enum oci_seccomp_action def_a;
+        int def_e;
+        size_t refs = 0;
+
+        memset(t, 0, sizeof(*t));
+        t->profile = p;
+        t->default_verdict = p->default_verdict;
+        t->on_sentry_loss =
+            p->bounds.has_on_sentry_loss ? p->bounds.on_sentry_loss : POLICY_LOSS_KILL;
+        t->n_entries = POLICY_SYSCALL_NR_MAX;
+        t->entries = calloc(t->n_entries, sizeof(*t->entries));
+        for (size_t i = 0; i < p->n_rules; i++)
+                refs += p->rules[i].n_names;
+        t->rule_refs = calloc(refs ? refs : 1, sizeof(*t->rule_refs));
+        if (t->entries == NULL || t->rule_refs == NULL) {
+                policy_tables_free(t);
+                return sb_err_set(err, ENOMEM, "policy tables");
+        }
+        kernel_action(&p->default_verdict, &def_a, &def_e);
+
+        for (int nr = 0; nr < POLICY_SYSCALL_NR_MAX; nr++) {
+                struct policy_syscall_entry *e = &t->entries[nr];
+                bool all_conditional = true;
+
+                e->name = policy_syscall_name(nr);
+                if (e->name == NULL)
+                        continue;
+                e->first_rule = (uint32_t)t->n_rule_refs;
+                for (size_t i = 0; i < p->n_rules; i++) {
+                        const struct policy_rule *r = &p->rules[i];
+                        enum oci_seccomp_action a;
+                        int en;
+
+                        for (size_t k = 0; k < r->n_names; k++) {
+                                if (strcmp(r->names[k], e->name) != 0)
+                                        continue;
+                                t->rule_refs[t->n_rule_refs++] = (uint32_t)i;
+                                e->n_rules++;
+                                kernel_action(&r->verdict, &a, &en);
+                                e->outcomes |= outcome_of(a);
+                                if (unconditional(r))
+                                        all_conditional = false;
+                                break;
+                        }
+                }
+                if (all_conditional) {
+                        /* Calls no rule matches get the default. */
+                        if (default_notify_all && is_handover(e->name)) {
+                                enum oci_seccomp_action fa;
+                                int fe;
+
+                                kernel_fallback(&p->default_verdict, &fa, &fe);
+                                e->outcomes |= outcome_of(fa);
+                        } else {
+                                e->outcomes |= outcome_of(def_a);
+                        }
+                }
+                if (guard && strcmp(e->name, "seccomp") == 0) {
+                        e->listener_guard = true;
+                        e->outcomes |= POLICY_OUT_DENY;
+                }
+                t->counts.total++;
+                if (e->outcomes & POLICY_OUT_ROUTED)
+                        t->counts.routed++;
+                else if (e->outcomes == POLICY_OUT_DENY)
+                        t->counts.denied++;
+                else
+                        t->counts.allowed++;
+                if (e->outcomes & POLICY_OUT_ALLOW)
+                        t->counts.reachable++;
+        }
+        return 0;
+}
+
+/* ---- checks ---- */
+
+/* libseccomp keeps an unconditional rule over conditional ones of the same
+ * syscall (the conditions would silently vanish), and refuses two rules with
+ * the same conditions: one syscall has either one unconditional rule or only
+ * conditional rules, whose non-matching calls get the default. */
+static int check_overlaps(const struct policy_profile *p, struct sb_err *err)
+{
+        for (int nr = 0; nr < POLICY_SYSCALL_NR_MAX; nr++) {
+                const char *name = policy_syscall_name(nr);
+                const struct policy_rule *uncond = NULL, *other = NULL;
+
+                if (name == NULL)
+                        continue;
+                for (size_t i = 0; i < p->n_rules; i++) {
+                        const struct policy_rule *r = &p->rules[i];
+                        bool names_it = false;
+
+                        for (size_t k = 0; k < r->n_names && !names_it; k++)
+                                names_it = strcmp(r->names[k], name) == 0;
+                        if (!names_it)
+                                continue;
+                        if (unconditional(r) && uncond == NULL)
+                                uncond = r;
+                        else if (other == NULL)
+                                other = r;
+                }
+                if (uncond != NULL && other != NULL)
+                        return sb_err_set(err, 0,
+                                          "syscall `%s`: %s has no argument conditions and %s "
+                                          "also names it: give every rule of a syscall "
+                                          "conditions, or keep only one rule",
+                                          name, uncond->origin ? uncond->origin : "a rule",
+                                          other->origin ? other->origin : "another rule");
+                if (strcmp(name, "seccomp") == 0 && (uncond != NULL || other != NULL) &&
+                    uncond == NULL)
+                        return sb_err_set(err, 0,
+                                          "syscall `seccomp`: %s: argument conditions are not "
+                                          "allowed on seccomp (the compiler adds its own listener "
+                                          "guard)",
+                                          other->origin ? other->origin : "a rule");
+        }
+        return 0;
+}
+
+static int check_verdicts(const struct policy_profile *p, struct sb_err *err)
+{
+        if (!p->has_default || p->default_verdict.action == POLICY_ACT_NONE ||
+            p->default_verdict.action == POLICY_ACT_SENTRY)
+                return sb_err_set(err, 0, "profile `%s`: no usable defaultAction",
+                                  p->name ? p->name : "?");
+        for (size_t i = 0; i < p->n_rules; i++) {
+                const struct policy_rule *r = &p->rules[i];
+
+                if (r->verdict.action == POLICY_ACT_NONE)
+                        return sb_err_set(err, 0, "%s: no action", r->origin ? r->origin : "rule");
+                for (size_t k = 0; k < r->n_args; k++)
+                        if (r->args[k].index >= POLICY_MAX_ARGS)
+                                return sb_err_set(err, 0, "%s.args[%zu]: index out of range",
+                                                  r->origin ? r->origin : "rule", k);
+                for (size_t k = 0; k < r->n_any_args; k++)
+                        if (r->any_args[k].index >= POLICY_MAX_ARGS)
+                                return sb_err_set(err, 0, "%s.anyArgs[%zu]: index out of range",
+                                                  r->origin ? r->origin : "rule", k);
+                if (!needs_sentry(&r->verdict))
+                        continue;
+                for (size_t k = 0; k < r->n_names; k++)
+                        if (strcmp(r->names[k], "write") == 0)
+                                return sb_err_set(err, 0,
+                                                  "%s: `write` cannot be routed to the sentry "
+                                                  "(the runtime hands the listener over with it)",
+                                                  r->origin ? r->origin : "rule");
+        }
+        return 0;
+}
+
+/* ---- the compiler ---- */
+
+int policy_compile(const struct policy_profile *p, scmp_filter_ctx *filter,
+                   struct policy_tables *tables, struct sb_err *err)
+{
+        struct builder b = {0};
+        enum oci_seccomp_action def_a, seccomp_a;
+        int def_e, seccomp_e;
+        bool guard = false, notify_all;
+        const struct policy_rule *seccomp_rule = NULL;
+        char **names = NULL;
+        int rc = -1;
+
+        if (filter != NULL)
+                *filter = NULL;
+        if (check_verdicts(p, err) < 0 || check_overlaps(p, err) < 0)
+                return sb_err_prefix(err, "profile `%s`", p->name ? p->name : "?");
+
+        notify_all = needs_sentry(&p->default_verdict);
+        if (notify_all)
+                kernel_fallback(&p->default_verdict, &def_a, &def_e);
+        else
+                kernel_action(&p->default_verdict, &def_a, &def_e);
+        b.s.present = true;
+        b.s.default_action = def_a;
+        if (def_a == OCI_SCMP_ACT_ERRNO) {
+                b.s.has_default_errno_ret = true;
+                b.s.default_errno_ret = (uint32_t)def_e;
+        }
+        if (p->architectures.count > 0) {
+                b.s.architectures.items = calloc(p->architectures.count, sizeof(char *));
+                if (b.s.architectures.items == NULL)
+                        goto nomem;
+                memcpy(b.s.architectures.items, p->architectures.items,
+                       p->architectures.count * sizeof(char *));
+                b.s.architectures.count = p->architectures.count;
+        }
+
+        /* Where does seccomp() end up? */
+        for (size_t i = 0; i < p->n_rules && seccomp_rule == NULL; i++)
+                for (size_t k = 0; k < p->rules[i].n_names; k++)
+                        if (strcmp(p->rules[i].names[k], "seccomp") == 0)
+                                seccomp_rule = &p->rules[i];
+        if (seccomp_rule != NULL)
+                kernel_action(&seccomp_rule->verdict, &seccomp_a, &seccomp_e);
+        else
+                kernel_action(&p->default_verdict, &seccomp_a, &seccomp_e);
+        guard = seccomp_a == OCI_SCMP_ACT_ALLOW || seccomp_a == OCI_SCMP_ACT_NOTIFY ||
+                seccomp_a == OCI_SCMP_ACT_LOG;
+
+        for (size_t i = 0; i < p->n_rules; i++) {
+                const struct policy_rule *r = &p->rules[i];
+                size_t n = 0;
+
+                free(names);
+                names = calloc(r->n_names ? r->n_names : 1, sizeof(char *));
+                if (names == NULL)
+                        goto nomem;
+                for (size_t k = 0; k < r->n_names; k++) {
+                        if (policy_syscall_nr(r->names[k]) < 0)
+                                continue; /* optional, not on this architecture */
+                        if (guard && strcmp(r->names[k], "seccomp") == 0)
+                                continue;
+                        names[n++] = r->names[k];
+                }
+                if (emit_rule(&b, r, names, n, err) < 0)
+                        goto fail;
+        }
+        if (guard && emit_guard(&b, seccomp_a, seccomp_e, err) < 0)
+                goto fail;
+        if (notify_all) {
+                /* Every syscall no rule names, but the hand-over set. */
+                const char *const *all;
+                size_t n_all = policy_syscall_names(&all), n = 0;
+                struct oci_seccomp_syscall *sc;
+
+                free(names);
+                names = calloc(n_all ? n_all : 1, sizeof(char *));
+                if (names == NULL)
+                        goto nomem;
+                for (size_t k = 0; k < n_all; k++) {
+                        bool named = strcmp(all[k], "seccomp") == 0 || is_handover(all[k]);
+
+                        for (size_t i = 0; i < p->n_rules && !named; i++)
+                                for (size_t j = 0; j < p->rules[i].n_names && !named; j++)
+                                        named = strcmp(p->rules[i].names[j], all[k]) == 0;
+                        if (!named)
+                                names[n++] = (char *)all[k];
+                }
+                if (n > 0) {
+                        if ((sc = add_entry(&b, n, 0)) == NULL)
+                                goto nomem;
+                        memcpy(sc->names.items, names, n * sizeof(char *));
+                        sc->names.count = n;
+                        sc->action = OCI_SCMP_ACT_NOTIFY;
+                }
+        }
+
+        if (filter != NULL && runtime_seccomp_compile(&b.s, filter, err) < 0) {
+                sb_err_prefix(err, "profile `%s`", p->name ? p->name : "?");
+                goto fail;
+        }
+        if (tables != NULL && build_tables(p, tables, guard, notify_all, err) < 0) {
+                if (filter != NULL) {
+                        runtime_seccomp_release(*filter);
+                        *filter = NULL;
+                }
+                goto fail;
+        }
+        rc = 0;
+        goto fail;
+nomem:
+        sb_err_set(err, ENOMEM, "compile profile `%s`", p->name ? p->name : "?");
+fail:
+        free(names);
+        builder_free(&b);
+        return rc;
+}
+
+/* ---- table queries (the sentry's side) ---- */
+
+bool policy_arg_holds(const struct policy_arg *a, const uint64_t args[6])
+{
+        uint64_t x;
+
+        if (a->index >= POLICY_MAX_ARGS)
+                return false;
+        x = args[a->index];
+        switch (a->op) {
+        case OCI_SCMP_CMP_NE:
+                return x != a->value;
+        case OCI_SCMP_CMP_LT:
+                return x < a->value;
+        case OCI_SCMP_CMP_LE:
+                return x <= a->value;
+        case OCI_SCMP_CMP_EQ:
+                return x == a->value;
+        case OCI_SCMP_CMP_GE:
+                return x >= a->value;
+        case OCI_SCMP_CMP_GT:
+                return x > a->value;
+        case OCI_SCMP_CMP_MASKED_EQ:
+                return (x & a->value) == a->value_two;
+        }
+        return false;
+}
+
+static bool rule_holds(const struct policy_rule *r, const uint64_t args[6])
+{
+        bool any = r->n_any_args == 0;
+
+        for (size_t i = 0; i < r->n_args; i++)
+                if (!policy_arg_holds(&r->args[i], args))
+                        return false;
+        for (size_t i = 0; i < r->n_any_args && !any; i++)
+                any = policy_arg_holds(&r->any_args[i], args);
+        return any;
+}
+
+const struct policy_rule *policy_tables_match(const struct policy_tables *t, int nr,
+                                              const uint64_t args[6], struct policy_verdict *v)
+{
+        const struct policy_syscall_entry *e;
+
+        *v = t->default_verdict;
+        if (nr < 0 || (size_t)nr >= t->n_entries)
+                return NULL;
+        e = &t->entries[nr];
+        if (e->listener_guard && args[0] == SECCOMP_SET_MODE_FILTER &&
+            (args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER)) {
+                *v = (struct policy_verdict){.action = POLICY_ACT_ERRNO, .errnum = EPERM};
+                return NULL;
+        }
+        for (uint32_t i = 0; i < e->n_rules; i++) {
+                const struct policy_rule *r = &t->profile->rules[t->rule_refs[e->first_rule + i]];
+
+                if (rule_holds(r, args)) {
+                        *v = r->verdict;
+                        return r;
+                }
+        }
+        return NULL;
+}
+
+static bool prefix_match(const char *pattern, const char *path)
+{
+        size_t n = strlen(pattern);
+
+        if (strncmp(pattern, path, n) != 0)
+                return false;
+        return n > 0 && (pattern[n - 1] == '/' || path[n] == '\0' || path[n] == '/');
+}
+
+int policy_path_decide(const struct policy_rule *r, const char *path, unsigned access,
+                       struct policy_verdict *v)
+{
+        for (size_t i = 0; i < r->n_paths; i++) {
+                const struct policy_path_rule *pr = &r->paths[i];
+                bool m;
+
+                if (!(pr->access & access) || pr->pattern == NULL)
+                        continue;
+                if (pr->match == POLICY_MATCH_PREFIX)
+                        m = prefix_match(pr->pattern, path);
+                else
+                        m = fnmatch(pr->pattern, path, 0) == 0;
+                if (m) {
+                        *v = pr->decision;
+                        return (int)i;
+                }
+        }
+        *v = r->otherwise;
+        return -1;
+}
+
+void policy_tables_free(struct policy_tables *t)
+{
+        if (t == NULL)
+                return;
+        free(t->entries);
+        free(t->rule_refs);
+        memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,32 @@
+/* The profile compiler: effective profile -> kernel filter + sentry tables.
+ * Pure (libseccomp only builds the filter in memory; nothing is loaded). */
+#ifndef SANDBOX_POLICY_COMPILE_H
+#define SANDBOX_POLICY_COMPILE_H
+
+#include <seccomp.h>
+
+#include "policy/profile.h"
+#include "policy/tables.h"
+
+/* Compiles an effective profile (from policy_profile_resolve/flatten):
+ *  - allow, errno and kill-process verdicts are answered in the kernel;
+ *    log, sentry, kill-container and any `record: true` verdict become
+ *    SCMP_ACT_NOTIFY (the sentry decides and records);
+ *  - a default verdict that needs the sentry (log, e.g. the learn profile)
+ *    becomes an explicit notify rule for every syscall of the native
+ *    architecture but the hand-over set the runtime itself needs after the
+ *    filter is loaded (write, read, close, sendmsg ...), which is answered
+ *    in the kernel (SCMP_ACT_LOG for log);
+ *  - seccomp(SECCOMP_SET_MODE_FILTER, flags with SECCOMP_FILTER_FLAG_NEW_LISTENER)
+ *    is always refused with EPERM when the profile otherwise lets seccomp()
+ *    through: a workload with its own listener would receive the
+ *    notifications meant for the sentry (the kernel picks the newest).
+ * The filter is built with runtime_seccomp_compile() (the OCI path), so both
+ * filters share one translation to libseccomp. `filter` may be NULL (tables
+ * only); else *filter owns the context: free with runtime_seccomp_release().
+ * `tables` may be NULL; else free with policy_tables_free(). Errors name the
+ * rule ("default.rules[4]") and the syscall. */
+int policy_compile(const struct policy_profile *eff, scmp_filter_ctx *filter,
+                   struct policy_tables *tables, struct sb_err *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* Opening files as the target would: the sentry takes the target's file
+ * system identity for the duration of one operation (see sentry/README.md,
+ * "Credentials"). The sentry is single-threaded, so per-thread fsuid/fsgid
+ * and the process-wide supplementary groups and capabilities are its own. */
+#ifndef SANDBOX_SENTRY_CREDS_H
+#define SANDBOX_SENTRY_CREDS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "runtime/error.h"
+#include "sentry/target.h"
+
+struct sentry_saved_creds {
+        gid_t groups[SENTRY_MAX_GROUPS];
+        int n_groups;
+        void *caps; /* cap_t */
+        mode_t umask;
+        bool has_umask;
+};
+
+/* Becomes the target for file access: its umask (files the sentry creates
+ * for it get the modes the target's own call would give), its supplementary groups, fsgid, fsuid,
+ * and only those DAC-overriding capabilities the target has in the sentry's
+ * user namespace (none at all for a target in another user namespace:
+ * its capabilities there do not extend to the host's). */
+int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *saved,
+                       struct sb_err *err);
+/* Back to the sentry's own identity. Aborts when that fails: carrying on with
+ * the identity of one target into the next request would be worse. */
+void sentry_creds_leave(struct sentry_saved_creds *saved);
+
+#endif

@@ -1,0 +1,97 @@
+/* From a decision to an event line: who, what, which rule, what answer. */
+#include "sentry/state.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "runtime/log.h"
+
+static enum sentry_priority priority_of(enum policy_action a)
+{
+        switch (a) {
+        case POLICY_ACT_KILL_CONTAINER:
+        case POLICY_ACT_KILL_PROCESS:
+                return SENTRY_PRIO_CRITICAL;
+        case POLICY_ACT_ERRNO:
+                return SENTRY_PRIO_WARNING;
+        default:
+                return SENTRY_PRIO_NOTICE;
+        }
+}
+
+static uint64_t now_ns(const struct timespec *ts)
+{
+        return (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec;
+}
+
+static void write_line(struct sentry_state *s, const struct sentry_event *ev)
+{
+        struct sb_err err;
+        char *line = sentry_event_format(ev);
+
+        if (line == NULL)
+                return;
+        if (sentry_events_write(&s->events, line, &err) < 0)
+                sb_warn("sentry: %s", err.msg);
+        free(line);
+}
+
+void sentry_write_event(struct sentry_state *s, const struct sentry_event *ev)
+{
+        struct sentry_event e = *ev;
+
+        /* Summaries keep only the identity they were built with. */
+        if (e.hostname == NULL)
+                e.hostname = s->hostname;
+        if (e.bundle == NULL)
+                e.bundle = s->cfg->bundle;
+        if (e.profile == NULL)
+                e.profile = s->cfg->profile_name;
+        write_line(s, &e);
+}
+
+void sentry_record(struct sentry_state *s, struct sentry_request *r, struct policy_verdict v,
+                   int errnum)
+{
+        const char *strs[SENTRY_MAX_ARGS];
+        struct sentry_event ev = {0}, summary;
+
+        for (int i = 0; i < SENTRY_MAX_ARGS; i++)
+                strs[i] = r->have_str[i] ? r->strs[i] : NULL;
+        clock_gettime(CLOCK_REALTIME, &ev.time);
+        ev.hostname = s->hostname;
+        ev.container_id = s->cfg->container_id;
+        ev.bundle = s->cfg->bundle;
+        ev.profile =
+            s->cfg->profile_name ? s->cfg->profile_name : (s->table ? s->table->profile : NULL);
+        ev.rule = r->rule && r->rule->name ? r->rule->name : "sentry-unknown-syscall";
+        ev.syscall = r->name;
+        ev.nr = r->req->data.nr;
+        ev.path = r->have_path ? r->path : NULL;
+        ev.pid = (pid_t)r->req->pid;
+        ev.uid = ev.gid = -1;
+        if (r->have_proc) {
+                ev.ns_pid = r->proc.ns_pid;
+                ev.comm = r->proc.comm;
+                ev.exe = r->proc.exe;
+                ev.cmdline = r->proc.cmdline;
+                ev.uid = r->proc.uid;
+                ev.gid = r->proc.gid;
+        }
+        ev.decision = sentry_decision_name(v.action);
+        ev.errnum = errnum;
+        ev.priority = priority_of(v.action);
+        ev.tags = r->rule ? r->rule->tags : NULL;
+
+        bool emit = sentry_ratelimit_check(&s->rl, &ev, now_ns(&ev.time), &summary);
+        if (summary.suppressed > 0)
+                sentry_write_event(s, &summary);
+        if (!emit)
+                return;
+        uint64_t args[SENTRY_MAX_ARGS];
+        for (int i = 0; i < SENTRY_MAX_ARGS; i++)
+                args[i] = r->req->data.args[i];
+        ev.args = sentry_decode_args(r->desc, args, strs, r->have_how ? &r->how : NULL);
+        write_line(s, &ev);
+        json_decref(ev.args);
+}

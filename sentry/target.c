@@ -1,0 +1,298 @@
+/* Reading the target: memory, /proc identity, paths as it sees them. */
+#include "sentry/target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "runtime/cleanup.h"
+
+static ssize_t read_mem_proc(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+        char p[64];
+        _cleanup_close_ int fd = -1;
+
+        snprintf(p, sizeof(p), "/proc/%d/mem", (int)pid);
+        fd = open(p, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -1;
+        return pread(fd, buf, len, (off_t)addr);
+}
+
+/* Reads up to len bytes without crossing into an unmapped page: the request
+ * is cut at page boundaries so that a string at the end of a mapping reads. */
+static ssize_t read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+        struct iovec local = {.iov_base = buf, .iov_len = len};
+        struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+        ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+
+        if (n < 0 && (errno == EPERM || errno == ENOSYS))
+                n = read_mem_proc(pid, addr, buf, len);
+        return n;
+}
+
+int sentry_target_read(pid_t pid, uint64_t addr, void *buf, size_t len, struct sb_err *err)
+{
+        ssize_t n = read_mem(pid, addr, buf, len);
+
+        if (n < 0)
+                return sb_err_set(err, errno, "read memory of pid %d at 0x%" PRIx64, (int)pid,
+                                  addr);
+        if ((size_t)n != len)
+                return sb_err_set(err, EFAULT, "read memory of pid %d at 0x%" PRIx64, (int)pid,
+                                  addr);
+        return 0;
+}
+
+int sentry_target_read_string(pid_t pid, uint64_t addr, char *buf, size_t len, struct sb_err *err)
+{
+        long page = sysconf(_SC_PAGESIZE);
+        size_t got = 0;
+
+        if (addr == 0)
+                return sb_err_set(err, EFAULT, "read string of pid %d: NULL pointer", (int)pid);
+        while (got < len) {
+                uint64_t a = addr + got;
+                size_t chunk = (size_t)page - (size_t)(a % (uint64_t)page);
+                if (chunk > len - got)
+                        chunk = len - got;
+                ssize_t n = read_mem(pid, a, buf + got, chunk);
+                if (n <= 0)
+                        return sb_err_set(err, n < 0 ? errno : EFAULT,
+                                          "read string of pid %d at 0x%" PRIx64, (int)pid, a);
+                char *nul = memchr(buf + got, '\0', (size_t)n);
+                if (nul != NULL)
+                        return 0;
+                got += (size_t)n;
+        }
+        buf[len - 1] = '\0';
+        return sb_err_set(err, ENAMETOOLONG, "read string of pid %d: longer than %zu bytes",
+                          (int)pid, len - 1);
+}
+
+static bool parse_ids(const char *text, const char *key, long out[4])
+{
+        const char *l = strstr(text, key);
+
+        if (l == NULL)
+                return false;
+        return sscanf(l + strlen(key), "%ld %ld %ld %ld", &out[0], &out[1], &out[2], &out[3]) == 4;
+}
+
+int sentry_parse_status(const char *text, struct sentry_proc *p)
+{
+        long uids[4], gids[4];
+        const char *l;
+
+        if (!parse_ids(text, "\nUid:", uids) || !parse_ids(text, "\nGid:", gids))
+                return -1;
+        p->uid = uids[1];
+        p->fsuid = uids[3];
+        p->gid = gids[1];
+        p->fsgid = gids[3];
+        p->n_groups = 0;
+        if ((l = strstr(text, "\nGroups:")) != NULL) {
+                const char *s = l + strlen("\nGroups:");
+                char *end;
+                while (p->n_groups < SENTRY_MAX_GROUPS) {
+                        while (*s == ' ' || *s == '\t')
+                                s++;
+                        if (*s < '0' || *s > '9')
+                                break;
+                        p->groups[p->n_groups++] = (gid_t)strtoul(s, &end, 10);
+                        s = end;
+                }
+        }
+        p->ns_pid = 0;
+        if ((l = strstr(text, "\nNSpid:")) != NULL) {
+                /* The last number is the pid in the innermost namespace. */
+                const char *s = l + strlen("\nNSpid:");
+                char *end;
+                for (;;) {
+                        while (*s == ' ' || *s == '\t')
+                                s++;
+                        if (*s < '0' || *s > '9')
+                                break;
+                        p->ns_pid = (pid_t)strtol(s, &end, 10);
+                        s = end;
+                }
+        }
+        p->umask = 022;
+        if ((l = strstr(text, "\nUmask:")) != NULL)
+                p->umask = (unsigned)strtoul(l + strlen("\nUmask:"), NULL, 8);
+        p->cap_eff = 0;
+        if ((l = strstr(text, "\nCapEff:")) != NULL)
+                p->cap_eff = strtoull(l + strlen("\nCapEff:"), NULL, 16);
+        return 0;
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n;
+
+        if (fd < 0)
+                return -1;
+        n = read(fd, buf, len - 1);
+        if (n < 0)
+                return -1;
+        buf[n] = '\0';
+        return n;
+}
+
+int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err)
+{
+        char path[64], status[4096];
+        struct stat a, b;
+        ssize_t n;
+
+        memset(p, 0, sizeof(*p));
+        p->pid = pid;
+        p->uid = p->gid = p->fsuid = p->fsgid = -1;
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        if (read_small(path, status, sizeof(status)) < 0)
+                return sb_err_set(err, errno, "read `%s`", path);
+        if (sentry_parse_status(status, p) < 0)
+                return sb_err_set(err, EINVAL, "parse `%s`", path);
+
+        snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+        if (read_small(path, p->comm, sizeof(p->comm)) > 0)
+                p->comm[strcspn(p->comm, "\n")] = '\0';
+        snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+        n = readlink(path, p->exe, sizeof(p->exe) - 1);
+        p->exe[n > 0 ? n : 0] = '\0';
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+        n = read_small(path, p->cmdline, sizeof(p->cmdline));
+        for (ssize_t i = 0; i < n - 1; i++)
+                if (p->cmdline[i] == '\0')
+                        p->cmdline[i] = ' ';
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+        p->same_userns = stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+                         a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+        return 0;
+}
+
+int sentry_path_normalize(const char *base, const char *path, char *out, size_t len)
+{
+        char tmp[PATH_MAX * 2];
+        size_t o = 0;
+        int n;
+
+        if (len < 2)
+                return -1;
+        if (path[0] == '/' || base == NULL)
+                n = snprintf(tmp, sizeof(tmp), "/%s", path);
+        else
+                n = snprintf(tmp, sizeof(tmp), "%s/%s", base, path);
+        if (n < 0 || (size_t)n >= sizeof(tmp))
+                return -1;
+
+        out[o++] = '/';
+        for (char *s = tmp; *s != '\0';) {
+                while (*s == '/')
+                        s++;
+                if (*s == '\0')
+                        break;
+                size_t seg = strcspn(s, "/");
+                if (seg == 1 && s[0] == '.') {
+                        /* nothing */
+                } else if (seg == 2 && s[0] == '.' && s[1] == '.') {
+                        /* ".." at "/" stays at "/", as the kernel does. */
+                        while (o > 1 && out[o - 1] != '/')
+                                o--;
+                        if (o > 1)
+                                o--;
+                } else {
+                        if (o > 1) {
+                                if (o + 1 >= len)
+                                        return -1;
+                                out[o++] = '/';
+                        }
+                        if (o + seg >= len)
+                                return -1;
+                        memcpy(out + o, s, seg);
+                        o += seg;
+                }
+                s += seg;
+        }
+        out[o] = '\0';
+        return 0;
+}
+
+int sentry_path_under(const char *root, const char *full, char *out, size_t len)
+{
+        size_t n = strlen(root);
+
+        while (n > 0 && root[n - 1] == '/')
+                n--;
+        if (strncmp(full, root, n) != 0 || (full[n] != '\0' && full[n] != '/'))
+                return -1;
+        if (snprintf(out, len, "%s", full[n] == '\0' ? "/" : full + n) >= (int)len)
+                return -1;
+        return 0;
+}
+
+int sentry_target_root(pid_t pid, struct sb_err *err)
+{
+        char p[64];
+        int fd;
+
+        snprintf(p, sizeof(p), "/proc/%d/root", (int)pid);
+        fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return sb_err_set(err, errno, "open `%s`", p);
+        return fd;
+}
+
+int sentry_fd_path_in_root(int rootfd, int fd, char *out, size_t len)
+{
+        char p[64], root[PATH_MAX], full[PATH_MAX];
+        ssize_t n;
+
+        snprintf(p, sizeof(p), "/proc/self/fd/%d", rootfd);
+        if ((n = readlink(p, root, sizeof(root) - 1)) < 0)
+                return -1;
+        root[n] = '\0';
+        snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+        if ((n = readlink(p, full, sizeof(full) - 1)) < 0)
+                return -1;
+        full[n] = '\0';
+        return sentry_path_under(root, full, out, len);
+}
+
+int sentry_target_abspath(pid_t pid, int dirfd, const char *path, char *out, size_t len,
+                          struct sb_err *err)
+{
+        char p[64], base[PATH_MAX];
+        _cleanup_close_ int rootfd = -1, dfd = -1;
+
+        if (path[0] == '/')
+                return sentry_path_normalize(NULL, path, out, len) < 0
+                           ? sb_err_set(err, ENAMETOOLONG, "path `%s`", path)
+                           : 0;
+        /* A relative path: where the target's cwd or dirfd is, seen from its
+         * own root. */
+        rootfd = sentry_target_root(pid, err);
+        if (rootfd < 0)
+                return -1;
+        if (dirfd == AT_FDCWD)
+                snprintf(p, sizeof(p), "/proc/%d/cwd", (int)pid);
+        else
+                snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)pid, dirfd);
+        dfd = open(p, O_PATH | O_CLOEXEC);
+        if (dfd < 0)
+                return sb_err_set(err, errno == ENOENT ? EBADF : errno, "open `%s`", p);
+        if (sentry_fd_path_in_root(rootfd, dfd, base, sizeof(base)) < 0)
+                return sb_err_set(err, EACCES, "`%s` is outside the root of pid %d", p, (int)pid);
+        if (sentry_path_normalize(base, path, out, len) < 0)
+                return sb_err_set(err, ENAMETOOLONG, "path `%s`", path);
+        return 0;
+}

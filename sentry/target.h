@@ -1,0 +1,64 @@
+/* The target process of a notification, seen from the sentry: its memory,
+ * its identity (/proc/PID/status, exe, cmdline), and paths resolved the way
+ * it would resolve them. The sentry stays in the host's namespaces and
+ * reaches the target's through /proc/PID/{root,cwd,fd/N}, opened per request
+ * and closed right after, so it keeps no container mount alive. */
+#ifndef SANDBOX_SENTRY_TARGET_H
+#define SANDBOX_SENTRY_TARGET_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "runtime/error.h"
+
+#define SENTRY_MAX_GROUPS 64
+
+struct sentry_proc {
+        pid_t pid;
+        pid_t ns_pid;
+        char comm[32];
+        char exe[PATH_MAX];
+        char cmdline[1024];
+        long uid, gid;     /* effective */
+        long fsuid, fsgid; /* used for file access */
+        gid_t groups[SENTRY_MAX_GROUPS];
+        size_t n_groups;
+        uint64_t cap_eff;
+        unsigned umask;
+        bool same_userns; /* the target is in the sentry's user namespace */
+};
+
+/* Reads a NUL-terminated string of at most len-1 bytes at `addr` in `pid`
+ * (process_vm_readv page by page, /proc/PID/mem when that is refused).
+ * ENAMETOOLONG when no NUL within len. */
+int sentry_target_read_string(pid_t pid, uint64_t addr, char *buf, size_t len, struct sb_err *err);
+/* Reads exactly len bytes at `addr`. */
+int sentry_target_read(pid_t pid, uint64_t addr, void *buf, size_t len, struct sb_err *err);
+
+/* Fills *p from /proc/PID (best effort for comm/exe/cmdline; ids are required). */
+int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err);
+
+/* Parses the body of /proc/PID/status into *p (pure; for tests). */
+int sentry_parse_status(const char *text, struct sentry_proc *p);
+
+/* Lexical path arithmetic (pure): `path` joined to `base` when relative,
+ * "."/".."/"//" removed, ".." clamped at "/". Result absolute. */
+int sentry_path_normalize(const char *base, const char *path, char *out, size_t len);
+/* The part of `full` under `root` ("/a/root/x" under "/a/root" -> "/x";
+ * anything under "/" is itself). -1 when `full` is not under `root`. */
+int sentry_path_under(const char *root, const char *full, char *out, size_t len);
+
+/* The absolute, normalized path in the target's root that (dirfd, path)
+ * names for `pid` (dirfd AT_FDCWD: its cwd). */
+int sentry_target_abspath(pid_t pid, int dirfd, const char *path, char *out, size_t len,
+                          struct sb_err *err);
+
+/* Opens /proc/PID/root (O_PATH|O_DIRECTORY) and returns it. */
+int sentry_target_root(pid_t pid, struct sb_err *err);
+/* The path of the file open on `fd` (the sentry's) relative to `rootfd`. */
+int sentry_fd_path_in_root(int rootfd, int fd, char *out, size_t len);
+
+#endif

@@ -1,0 +1,40 @@
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sentry/sentry.h"
+
+static __attribute__((noinline)) void crash_here(void)
+{
+        abort();
+}
+
+Test(sentry_crash, backtrace_then_reraise)
+{
+        int p[2];
+        char buf[8192] = "";
+        size_t got = 0;
+        int status;
+
+        cr_assert_eq(pipe(p), 0);
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+                close(p[0]);
+                sentry_crash_handler_install(p[1]);
+                crash_here();
+                _exit(0);
+        }
+        close(p[1]);
+        for (ssize_t n; (n = read(p[0], buf + got, sizeof(buf) - 1 - got)) > 0;)
+                got += (size_t)n;
+        close(p[0]);
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
+                  "the signal must be re-raised with its default action");
+        cr_assert_not_null(strstr(buf, "fatal signal 6 (ABRT)"), "%s", buf);
+        cr_assert_not_null(strstr(buf, "backtrace:\n  #0 0x"), "%s", buf);
+}

@@ -1,0 +1,142 @@
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "policy/profile.h"
+#include "sentry/decode.h"
+#include "sentry/target.h"
+
+Test(sentry_decode, open_flags)
+{
+        char b[256];
+
+        sentry_decode_open_flags(O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, b, sizeof(b));
+        cr_assert_str_eq(b, "O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC");
+        sentry_decode_open_flags(O_RDONLY, b, sizeof(b));
+        cr_assert_str_eq(b, "O_RDONLY");
+        sentry_decode_open_flags(O_RDWR | O_TMPFILE, b, sizeof(b));
+        cr_assert_str_eq(b, "O_RDWR|O_TMPFILE");
+        sentry_decode_open_flags(O_WRONLY | 0x40000000, b, sizeof(b));
+        cr_assert_str_eq(b, "O_WRONLY|0x40000000");
+        sentry_decode_open_flags(O_WRONLY | O_CREAT, b, 6); /* truncated, terminated */
+        cr_assert_str_eq(b, "O_WRO");
+}
+
+Test(sentry_decode, clone_mount_umount_at_mode)
+{
+        char b[256];
+
+        sentry_decode_clone_flags(CLONE_NEWUSER | CLONE_NEWNS, b, sizeof(b));
+        cr_assert_str_eq(b, "CLONE_NEWNS|CLONE_NEWUSER");
+        sentry_decode_clone_flags(CLONE_VM | SIGCHLD, b, sizeof(b));
+        cr_assert_str_eq(b, "CLONE_VM|signal=17");
+        sentry_decode_clone_flags(0, b, sizeof(b));
+        cr_assert_str_eq(b, "0");
+        sentry_decode_mount_flags(MS_BIND | MS_REC, b, sizeof(b));
+        cr_assert_str_eq(b, "MS_BIND|MS_REC");
+        sentry_decode_mount_flags(0xC0ED0000u | MS_RDONLY, b, sizeof(b));
+        cr_assert_str_eq(b, "MS_RDONLY");
+        sentry_decode_umount_flags(MNT_DETACH, b, sizeof(b));
+        cr_assert_str_eq(b, "MNT_DETACH");
+        sentry_decode_at_flags(AT_REMOVEDIR, b, sizeof(b));
+        cr_assert_str_eq(b, "AT_REMOVEDIR");
+        sentry_decode_mode(S_IFCHR | 0600, b, sizeof(b));
+        cr_assert_str_eq(b, "S_IFCHR|0600");
+        sentry_decode_mode(0755, b, sizeof(b));
+        cr_assert_str_eq(b, "0755");
+}
+
+Test(sentry_decode, names)
+{
+        cr_assert_str_eq(sentry_decode_ptrace_request(PTRACE_TRACEME), "PTRACE_TRACEME");
+        cr_assert_str_eq(sentry_decode_ptrace_request(PTRACE_ATTACH), "PTRACE_ATTACH");
+        cr_assert_null(sentry_decode_ptrace_request(0x7777));
+        cr_assert_str_eq(sentry_decode_socket_family(AF_NETLINK), "AF_NETLINK");
+        cr_assert_str_eq(sentry_decode_socket_family(AF_INET6), "AF_INET6");
+        cr_assert_null(sentry_decode_socket_family(999));
+}
+
+Test(sentry_decode, open_access)
+{
+        cr_assert_eq(sentry_open_access(O_RDONLY), POLICY_ACCESS_READ);
+        cr_assert_eq(sentry_open_access(O_WRONLY | O_CREAT),
+                     POLICY_ACCESS_WRITE | POLICY_ACCESS_CREATE);
+        cr_assert_eq(sentry_open_access(O_RDONLY | O_TRUNC),
+                     POLICY_ACCESS_READ | POLICY_ACCESS_WRITE);
+        cr_assert_eq(sentry_open_access(O_PATH | O_WRONLY), POLICY_ACCESS_READ);
+}
+
+Test(sentry_decode, args_json)
+{
+        const struct sentry_syscall_desc *d = sentry_syscall_desc("openat");
+        uint64_t args[6] = {(uint64_t)AT_FDCWD, 0x1000, O_WRONLY | O_CREAT, 0644};
+        const char *strs[6] = {NULL, "/etc/shadow"};
+        json_t *o = sentry_decode_args(d, args, strs, NULL);
+
+        cr_assert_eq(d->cls, SENTRY_CLASS_OPEN);
+        cr_assert_eq(sentry_desc_path_arg(d), 1);
+        cr_assert_eq(sentry_desc_dirfd_arg(d), 0);
+        cr_assert_str_eq(json_string_value(json_object_get(o, "dirfd")), "AT_FDCWD");
+        cr_assert_str_eq(json_string_value(json_object_get(o, "path")), "/etc/shadow");
+        cr_assert_str_eq(json_string_value(json_object_get(o, "flags")), "O_WRONLY|O_CREAT");
+        cr_assert_str_eq(json_string_value(json_object_get(o, "mode")), "0644");
+        json_decref(o);
+
+        d = sentry_syscall_desc("unshare");
+        uint64_t ua[6] = {CLONE_NEWUSER};
+        o = sentry_decode_args(d, ua, NULL, NULL);
+        cr_assert_str_eq(json_string_value(json_object_get(o, "flags")), "CLONE_NEWUSER");
+        json_decref(o);
+
+        d = sentry_syscall_desc("mount");
+        cr_assert_eq(sentry_desc_path_arg(d), 1); /* the target decides, not the source */
+        cr_assert_eq(sentry_syscall_desc("no_such_call")->cls, SENTRY_CLASS_SCALAR);
+}
+
+Test(sentry_decode, path_normalize)
+{
+        char o[256];
+
+        cr_assert_eq(sentry_path_normalize(NULL, "/a//b/./c/", o, sizeof(o)), 0);
+        cr_assert_str_eq(o, "/a/b/c");
+        cr_assert_eq(sentry_path_normalize("/work/dir", "../x", o, sizeof(o)), 0);
+        cr_assert_str_eq(o, "/work/x");
+        cr_assert_eq(sentry_path_normalize("/", "../../../proc/sys", o, sizeof(o)), 0);
+        cr_assert_str_eq(o, "/proc/sys");
+        cr_assert_eq(sentry_path_normalize("/a", "/b/..", o, sizeof(o)), 0);
+        cr_assert_str_eq(o, "/");
+        cr_assert_eq(sentry_path_normalize(NULL, "/abcdef", o, 4), -1);
+        cr_assert_eq(sentry_path_under("/var/lib/c/rootfs", "/var/lib/c/rootfs/etc", o, sizeof(o)),
+                     0);
+        cr_assert_str_eq(o, "/etc");
+        cr_assert_eq(sentry_path_under("/", "/etc", o, sizeof(o)), 0);
+        cr_assert_str_eq(o, "/etc");
+        cr_assert_eq(sentry_path_under("/var/lib/c/rootfs", "/var/lib/c/rootfs2/x", o, sizeof(o)),
+                     -1);
+}
+
+Test(sentry_decode, parse_status)
+{
+        const char *text = "Name:\tsh\nUmask:\t0027\nPid:\t42\nNSpid:\t42\t1\n"
+                           "Uid:\t1000\t1001\t1002\t1003\nGid:\t100\t101\t102\t103\n"
+                           "Groups:\t4 24 27 \nCapEff:\t0000000000000002\n";
+        struct sentry_proc p;
+
+        cr_assert_eq(sentry_parse_status(text, &p), 0);
+        cr_assert_eq(p.uid, 1001);
+        cr_assert_eq(p.fsuid, 1003);
+        cr_assert_eq(p.gid, 101);
+        cr_assert_eq(p.fsgid, 103);
+        cr_assert_eq(p.n_groups, 3);
+        cr_assert_eq(p.groups[2], 27);
+        cr_assert_eq(p.ns_pid, 1);
+        cr_assert_eq(p.umask, 027);
+        cr_assert_eq(p.cap_eff, 2);
+        cr_assert_eq(sentry_parse_status("Name:\tx\n", &p), -1);
+}
