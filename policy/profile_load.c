@@ -74,6 +74,9 @@ int policy_profile_find(const char *ref, const char *base_dir, char **path_out, 
                                   "profile name `%s`: use letters, digits, '.', '_' and '-' (or "
                                   "give a path)",
                                   ref);
+        /* A name extended from a profile file is first looked up beside it. */
+        if (base_dir != NULL && try_dir(base_dir, strlen(base_dir), ref, path_out) == 0)
+                return 0;
         /* $SANDBOX_PROFILE_PATH first (development, tests), then the
          * administrator's /etc, then the profiles installed with the binary. */
         while (env != NULL && *env != '\0') {
@@ -89,6 +92,12 @@ int policy_profile_find(const char *ref, const char *base_dir, char **path_out, 
                 return 0;
         if (try_dir(SANDBOX_PROFILE_DIR, strlen(SANDBOX_PROFILE_DIR), ref, path_out) == 0)
                 return 0;
+#ifdef SANDBOX_SOURCE_PROFILE_DIR
+        /* An uninstalled build (build/sandbox) uses the profiles of its source tree. */
+        if (try_dir(SANDBOX_SOURCE_PROFILE_DIR, strlen(SANDBOX_SOURCE_PROFILE_DIR), ref,
+                    path_out) == 0)
+                return 0;
+#endif
         return sb_err_set(
             err, ENOENT,
             "profile `%s` not found (looked in $SANDBOX_PROFILE_PATH, " ETC_PROFILE_DIR

@@ -239,6 +239,7 @@ static int run(struct sb_global *g, int argc, char **argv)
         struct oci_config cfg = {0}, wrap = {0};
         struct oci_process p;
         struct runtime_cgroup cg = {0};
+        struct runtime_confinement conf = {.sentry_conn = -1};
         uint32_t gids[64];
         _cleanup_free_ char **env = NULL;
         int code = 1, exit_code = 0;
@@ -309,6 +310,27 @@ static int run(struct sb_global *g, int argc, char **argv)
                 cg.path = st.cgroup_path;
                 o.cgroup = &cg;
         }
+        /* The container's own profile, and its sentry for what it routes:
+         * an exec'd process is confined exactly like the init. */
+        if (st.profile != NULL && st.profile[0] != '\0') {
+                struct sb_diags d = {0};
+                int r = runtime_confinement_prepare(st.profile, &cfg, false, &conf, &d, &err);
+                sb_diags_free(&d);
+                if (r < 0)
+                        goto fail;
+                if (conf.routes) {
+                        if (!runtime_proc_is(st.sentry_pid, st.sentry_start_time)) {
+                                /* Fail closed: no process joins a container
+                                 * whose sentry is gone. */
+                                sb_err_set(&err, 0, "the container's sentry is not running");
+                                goto fail;
+                        }
+                        conf.sentry_conn = runtime_sentry_socket_connect(g->root, id, &err);
+                        if (conf.sentry_conn < 0)
+                                goto fail;
+                }
+                o.conf = &conf;
+        }
         if (runtime_exec(g, &o, &st, &cfg, &exit_code, &err) < 0)
                 goto fail;
         code = exit_code;
@@ -317,6 +339,7 @@ fail:
         sb_error("exec %s: %s", id, err.msg);
         code = exit_code ? exit_code : 1;
 out:
+        runtime_confinement_free(&conf);
         oci_config_free(&wrap);
         oci_config_free(&cfg);
         runtime_state_free(&st);

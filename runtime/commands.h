@@ -15,11 +15,12 @@ struct sb_global {
         const char *log_format; /* "text" or "json" */
         bool debug;
         bool systemd_cgroup;
-        const char *profile;    /* --profile NAME|PATH */
-        const char *events_log; /* --events-log PATH */
-        const char *rootless;   /* accepted for runc compatibility: true|false|auto */
-        const char *criu;       /* accepted for runc compatibility, unused */
-        const char *self_path;  /* argv[0] as invoked */
+        const char *profile;       /* --profile NAME|PATH */
+        const char *events_log;    /* --events-log PATH */
+        const char *audit_enforce; /* --audit-enforce SEVERITY: refuse findings at or above */
+        const char *rootless;      /* accepted for runc compatibility: true|false|auto */
+        const char *criu;          /* accepted for runc compatibility, unused */
+        const char *self_path;     /* argv[0] as invoked */
 };
 
 struct sb_command {

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
 #include "runtime/hooks.h"
@@ -30,6 +31,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
+#include "sentry/sentry.h"
 
 static void now_rfc3339(char *buf, size_t len)
 {
@@ -156,6 +158,50 @@ static void kill_and_reap(pid_t pid)
                 close(pfd);
 }
 
+static bool seccomp_uses_notify(const struct oci_seccomp *s)
+{
+        if (!s->present)
+                return false;
+        if (s->default_action == OCI_SCMP_ACT_NOTIFY)
+                return true;
+        for (size_t i = 0; i < s->n_syscalls; i++)
+                if (s->syscalls[i].action == OCI_SCMP_ACT_NOTIFY)
+                        return true;
+        return false;
+}
+
+/* --audit-enforce: the audit's findings at or above `sev` refuse the container. */
+static int enforce_audit(const char *sev, const struct oci_config *cfg, struct sb_err *err)
+{
+        enum audit_severity min;
+        struct audit_report r = {0};
+
+        if (audit_severity_from_name(sev, &min) < 0)
+                return sb_err_set(err, 0, "--audit-enforce: unknown severity \"%s\"", sev);
+        if (audit_config(cfg, "config.json", &r) < 0) {
+                audit_report_free(&r);
+                return sb_err_set(err, 0, "audit failed");
+        }
+        size_t n = audit_report_count_at_least(&r, min);
+        if (n > 0) {
+                char list[2048] = "";
+                size_t off = 0;
+                for (size_t i = 0; i < r.count && off < sizeof(list) - 1; i++) {
+                        if (r.items[i].severity < min)
+                                continue;
+                        off += (size_t)snprintf(
+                            list + off, sizeof(list) - off, "%s%s %s (%s) at %s", off ? "; " : "",
+                            r.items[i].check->id, audit_severity_name(r.items[i].severity),
+                            r.items[i].check->title, r.items[i].field);
+                }
+                audit_report_free(&r);
+                return sb_err_set(err, 0, "refused by --audit-enforce %s: %zu finding(s): %s", sev,
+                                  n, list);
+        }
+        audit_report_free(&r);
+        return 0;
+}
+
 /* The runtime's own cgroup (relative cgroupsPath values are under it):
  * the unified entry "0::/x" when there is one, else the first v1 entry. */
 static const char *own_cgroup(void)
@@ -271,6 +317,9 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         int start_fd = -1, console_fd = -1;
         pid_t child = -1, init_pid = -1;
         bool dir_made = false, cgroup_made = false;
+        struct runtime_confinement conf = {.sentry_conn = -1};
+        int sentry_listen = -1;
+        pid_t sentry_pid = -1;
         struct runtime_cgroup cg = {0};
         _cleanup_free_ char *cgpath = NULL;
         int rc = -1;
@@ -293,6 +342,25 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         }
         if (resolve_paths(opts, &cfg, bundle, rootfs, err) < 0)
                 goto out;
+        /* Refusals come before anything is made. */
+        if (g->audit_enforce != NULL && enforce_audit(g->audit_enforce, &cfg, err) < 0)
+                goto out;
+        if (runtime_confinement_prepare(runtime_profile_select(g, &cfg), &cfg, true, &conf, &diags,
+                                        err) < 0) {
+                for (size_t i = 0; i + 1 < diags.count; i++)
+                        sb_error("%s", diags.items[i]);
+                goto out;
+        }
+        if (conf.routes && seccomp_uses_notify(&cfg.linux_.seccomp)) {
+                /* The kernel allows one seccomp listener per process. */
+                sb_err_set(err, 0,
+                           "config.json: .linux.seccomp uses SCMP_ACT_NOTIFY (listenerPath) and "
+                           "profile `%s` routes syscalls to the sentry: a process can have only "
+                           "one seccomp listener; choose a profile that routes nothing "
+                           "(--profile) or drop the notify rules",
+                           conf.eff.name);
+                goto out;
+        }
         if (runtime_state_dir_create(g->root, opts->id, err) < 0)
                 goto out;
         dir_made = true;
@@ -307,6 +375,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         st.oci_version = cfg.oci_version;
         st.created = created;
         st.owner = getuid();
+        st.profile = conf.profile_path;
         if (copy_annotations(&cfg.annotations, &st.annotations) < 0) {
                 sb_err_set(err, ENOMEM, "annotations");
                 goto out;
@@ -346,6 +415,18 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         ctx.start_listen_fd = start_fd;
         ctx.console_fd = console_fd;
         ctx.preserve_fds = opts->preserve_fds;
+        if (conf.routes) {
+                /* The sentry's socket, and the init's connection to it, exist
+                 * before the init: the sentry itself starts once the init is
+                 * ready and takes the queued connection first. */
+                sentry_listen = runtime_sentry_socket_listen(g->root, opts->id, err);
+                if (sentry_listen < 0)
+                        goto out;
+                conf.sentry_conn = runtime_sentry_socket_connect(g->root, opts->id, err);
+                if (conf.sentry_conn < 0)
+                        goto out;
+        }
+        ctx.conf = &conf;
         {
                 /* systemd socket activation (as runc): the fds after the
                  * preserved ones are passed on, with LISTEN_FDS in the env. */
@@ -408,6 +489,26 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         if (plan.need_fork)
                 waitpid(child, NULL, 0); /* the intermediate process exits after its fork */
 
+        if (conf.routes) {
+                struct sentry_config sc = {
+                    .container_id = opts->id,
+                    .bundle = bundle,
+                    .profile_name = conf.eff.name,
+                    .events_log = runtime_events_log(g),
+                    .on_loss = conf.tables.on_sentry_loss == POLICY_LOSS_DENY ? SENTRY_LOSS_DENY
+                                                                              : SENTRY_LOSS_KILL,
+                    .policy = &conf.tables,
+                    .init_pid = init_pid,
+                    .log_fd = sb_log_fd(),
+                    .listen_fd = sentry_listen,
+                };
+                int ctl = -1;
+                if (sentry_spawn(&sc, &sentry_pid, &ctl, err) < 0)
+                        goto out;
+                close(ctl);
+                st.sentry_pid = sentry_pid;
+                st.sentry_start_time = runtime_proc_start_time(sentry_pid);
+        }
         st.created_done = true;
         if (runtime_state_write(g->root, &st, err) < 0)
                 goto out;
@@ -421,6 +522,10 @@ out:
                         kill_and_reap(init_pid);
                 if (child > 0)
                         kill_and_reap(child);
+                if (sentry_pid > 0) {
+                        kill(sentry_pid, SIGKILL);
+                        waitpid(sentry_pid, NULL, 0);
+                }
                 if (cgroup_made) {
                         struct sb_err e2;
                         if (runtime_cgroup_destroy(&cg, &e2) < 0)
@@ -444,6 +549,9 @@ out:
                 free(st.annotations.items[i].value);
         }
         free(st.annotations.items);
+        if (sentry_listen >= 0)
+                close(sentry_listen);
+        runtime_confinement_free(&conf);
         runtime_cgroup_free(&cg);
         oci_config_free(&cfg);
         sb_diags_free(&diags);

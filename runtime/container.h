@@ -9,6 +9,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/commands.h"
+#include "runtime/confine.h"
 #include "runtime/error.h"
 #include "runtime/oci_config.h"
 #include "runtime/state.h"
@@ -40,7 +41,8 @@ struct runtime_init_ctx {
         int start_listen_fd; /* listening socket `start` connects to */
         int console_fd;      /* connected console socket, or -1 */
         int join_fds[OCI_NS_NTYPES];
-        int preserve_fds; /* including LISTEN_FDS */
+        int preserve_fds;                       /* including LISTEN_FDS */
+        const struct runtime_confinement *conf; /* profile filter + sentry connection */
 };
 
 /* create: returns 0 and the init's host pid in *pid. */

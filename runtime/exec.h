@@ -6,6 +6,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/commands.h"
+#include "runtime/confine.h"
 #include "runtime/oci_config.h"
 #include "runtime/state.h"
 
@@ -15,7 +16,8 @@ struct runtime_exec_opts {
         const char *pid_file;
         bool detach;
         int preserve_fds;
-        const struct runtime_cgroup *cgroup; /* the container's cgroup to join, or NULL */
+        const struct runtime_cgroup *cgroup;    /* the container's cgroup to join, or NULL */
+        const struct runtime_confinement *conf; /* the container's profile and sentry, or NULL */
 };
 
 /* Runs o->process in the container of `st`. Without detach, waits and puts

@@ -382,6 +382,17 @@ int runtime_delete(const struct sb_global *g, const char *id, bool force, struct
         } else if (!force) {
                 goto out;
         }
+        if (st.sentry_pid > 0 && runtime_proc_is(st.sentry_pid, st.sentry_start_time)) {
+                /* It exits by itself once the container's processes are gone;
+                 * this only makes sure. */
+                int pfd = (int)syscall(SYS_pidfd_open, st.sentry_pid, 0);
+                if (pfd >= 0) {
+                        struct pollfd p = {.fd = pfd, .events = POLLIN};
+                        if (poll(&p, 1, 200) <= 0)
+                                syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
+                        close(pfd);
+                }
+        }
         {
                 /* Kills stragglers (processes that left the init's pid
                  * namespace view) and removes the directories. */

@@ -40,6 +40,8 @@ static void print_help(FILE *out)
             "  --systemd-cgroup    treat cgroupsPath as slice:prefix:name\n"
             "  --profile NAME|PATH policy profile for new containers\n"
             "  --events-log PATH   security events log (default /var/log/sandbox/events.jsonl)\n"
+            "  --audit-enforce SEV refuse to create a container with audit findings at or\n"
+            "                      above SEV (critical, high, medium, low, info)\n"
             "  --rootless VALUE    accepted for runc compatibility (true|false|auto)\n"
             "  --criu PATH         accepted for runc compatibility (checkpointing is not "
             "supported)\n"
@@ -57,7 +59,8 @@ enum {
         OPT_PROFILE,
         OPT_EVENTS,
         OPT_ROOTLESS,
-        OPT_CRIU
+        OPT_CRIU,
+        OPT_AUDIT_ENFORCE
 };
 
 int main(int argc, char **argv)
@@ -72,6 +75,7 @@ int main(int argc, char **argv)
             {"events-log", required_argument, NULL, OPT_EVENTS},
             {"rootless", required_argument, NULL, OPT_ROOTLESS},
             {"criu", required_argument, NULL, OPT_CRIU},
+            {"audit-enforce", required_argument, NULL, OPT_AUDIT_ENFORCE},
             {"version", no_argument, NULL, 'v'},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
@@ -112,6 +116,9 @@ int main(int argc, char **argv)
                         break;
                 case OPT_CRIU:
                         g.criu = optarg;
+                        break;
+                case OPT_AUDIT_ENFORCE:
+                        g.audit_enforce = optarg;
                         break;
                 case 'v':
                         print_version();

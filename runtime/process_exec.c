@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/confine.h"
 #include "runtime/identity.h"
 #include "runtime/seccomp_oci.h"
 #include "runtime/terminal.h"
@@ -81,7 +82,8 @@ static char **build_env(const struct oci_process *p, int listen_fds)
 }
 
 void runtime_exec_process(const struct oci_process *p, const struct oci_seccomp *seccomp,
-                          int preserve_fds, int listen_fds, int report_fd, const char *exe)
+                          const struct runtime_confinement *conf, int preserve_fds, int listen_fds,
+                          int report_fd, const char *exe)
 {
         struct sb_err err = {0};
         scmp_filter_ctx filter = NULL;
@@ -103,10 +105,18 @@ void runtime_exec_process(const struct oci_process *p, const struct oci_seccomp 
                 step = "seccomp";
                 if (filter && runtime_seccomp_load(filter, &notify_fd, &err) < 0)
                         goto fail;
+                step = "profile";
+                if (runtime_confinement_load(conf, &err) < 0)
+                        goto fail;
         } else {
                 /* Without NNP, loading a filter needs CAP_SYS_ADMIN, which the
                  * configured identity may not have: load it first (runc does too). */
                 if (filter && runtime_seccomp_load(filter, &notify_fd, &err) < 0)
+                        goto fail;
+                /* The profile's filter comes after the OCI one: both apply and
+                 * the stricter action wins; its listener goes to the sentry. */
+                step = "profile";
+                if (runtime_confinement_load(conf, &err) < 0)
                         goto fail;
                 step = "identity";
                 if (runtime_apply_identity(p, &err) < 0)

@@ -17,8 +17,10 @@ int runtime_lookup_exec(const struct oci_process *p, char *out, size_t len, stru
  * `exe`. A seccomp notify listener, if the filter makes one, is sent through
  * report_fd (SCM_RIGHTS, name "seccompFd"). On failure writes "step: error"
  * to report_fd and exits 127. listen_fds > 0 adds LISTEN_FDS/LISTEN_PID. */
+struct runtime_confinement;
 __attribute__((noreturn)) void runtime_exec_process(const struct oci_process *p,
                                                     const struct oci_seccomp *seccomp,
+                                                    const struct runtime_confinement *conf,
                                                     int preserve_fds, int listen_fds, int report_fd,
                                                     const char *exe);
 

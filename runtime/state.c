@@ -75,6 +75,7 @@ char *runtime_state_to_json(const struct runtime_state *st)
         if (o != NULL)
                 json_object_set_new(o, "cgroup_path",
                                     json_string(st->cgroup_path ? st->cgroup_path : ""));
+        json_object_set_new(o, "profile", json_string(st->profile ? st->profile : ""));
         char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
         json_decref(o);
         return s;
@@ -121,6 +122,8 @@ int runtime_state_from_json(const char *buf, size_t len, struct runtime_state *s
         {
                 const char *cg = json_string_value(json_object_get(o, "cgroup_path"));
                 st->cgroup_path = strdup(cg ? cg : "");
+                const char *pr = json_string_value(json_object_get(o, "profile"));
+                st->profile = strdup(pr ? pr : "");
         }
         if (json_is_object(ann)) {
                 size_t n = json_object_size(ann), i = 0;
@@ -139,7 +142,7 @@ int runtime_state_from_json(const char *buf, size_t len, struct runtime_state *s
         }
         json_decref(o);
         if (!st->id || !st->bundle || !st->rootfs || !st->oci_version || !st->created ||
-            !st->cgroup_path) {
+            !st->cgroup_path || !st->profile) {
                 runtime_state_free(st);
                 return sb_err_set(err, ENOMEM, "state.json");
         }
@@ -154,6 +157,7 @@ void runtime_state_free(struct runtime_state *st)
         free(st->oci_version);
         free(st->created);
         free(st->cgroup_path);
+        free(st->profile);
         for (size_t i = 0; i < st->annotations.count; i++) {
                 free(st->annotations.items[i].key);
                 free(st->annotations.items[i].value);
@@ -179,6 +183,11 @@ char *runtime_oci_state_json(const struct runtime_state *st, enum runtime_status
                 json_object_set_new(o, "pid", json_integer(0));
         if (st->annotations.count > 0)
                 json_object_set_new(o, "annotations", annotations_json(&st->annotations));
+        if (st->sentry_pid > 0)
+                json_object_set_new(
+                    o, "sentry",
+                    json_pack("{s:i, s:b}", "pid", (int)st->sentry_pid, "alive",
+                              runtime_proc_is(st->sentry_pid, st->sentry_start_time)));
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(o);
         return s;

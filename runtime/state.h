@@ -37,6 +37,7 @@ struct runtime_state {
         bool created_done;   /* false while `create` is still running */
         struct oci_kv_list annotations;
         char *cgroup_path; /* the container's cgroup relative to each hierarchy; "" if none */
+        char *profile;     /* the policy profile's file; "" if none */
         pid_t sentry_pid;
         uint64_t sentry_start_time;
 };

@@ -5,6 +5,7 @@
 #include "sentry/state.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +118,33 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *e
                 goto out;
         }
 
-        while (control_open || n_listeners > 0) {
+        /* Connections from processes that join later (see sentry_config.listen_fd). */
+        int conns[64];
+        size_t n_conns = 0;
+        if (cfg->listen_fd >= 0) {
+                struct epoll_event lev = {.events = EPOLLIN, .data.fd = cfg->listen_fd};
+                if (epoll_ctl(epfd, EPOLL_CTL_ADD, cfg->listen_fd, &lev) < 0) {
+                        sb_err_set(err, errno, "sentry: epoll listen socket");
+                        goto out;
+                }
+                /* Connections queued before we started (the init's) are taken
+                 * now, so the exit condition below never misses them. */
+                fcntl(cfg->listen_fd, F_SETFL, fcntl(cfg->listen_fd, F_GETFL) | O_NONBLOCK);
+                for (;;) {
+                        int c = accept4(cfg->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+                        struct epoll_event ce = {.events = EPOLLIN, .data.fd = c};
+                        if (c < 0)
+                                break;
+                        if (n_conns == sizeof(conns) / sizeof(conns[0]) ||
+                            epoll_ctl(epfd, EPOLL_CTL_ADD, c, &ce) < 0) {
+                                close(c);
+                                continue;
+                        }
+                        conns[n_conns++] = c;
+                }
+        }
+
+        while (control_open || n_listeners > 0 || n_conns > 0) {
                 int64_t due = sentry_ratelimit_next_due(&s.rl, now_ns());
                 int timeout = due < 0 ? -1 : (int)(due / 1000000) + 1;
                 int n = epoll_wait(epfd, evs, sizeof(evs) / sizeof(evs[0]), timeout);
@@ -134,6 +161,30 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *e
                                 control_open = false;
                                 /* Keep the fd for kill-container messages
                                  * to a runtime that may still read them. */
+                                continue;
+                        }
+                        if (fd == cfg->listen_fd) {
+                                int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+                                struct epoll_event ce = {.events = EPOLLIN, .data.fd = c};
+                                if (c < 0)
+                                        continue;
+                                if (n_conns == sizeof(conns) / sizeof(conns[0]) ||
+                                    epoll_ctl(epfd, EPOLL_CTL_ADD, c, &ce) < 0) {
+                                        close(c);
+                                        continue;
+                                }
+                                conns[n_conns++] = c;
+                                continue;
+                        }
+                        size_t k = 0;
+                        while (k < n_conns && conns[k] != fd)
+                                k++;
+                        if (k < n_conns) {
+                                if (control_message(epfd, fd, &n_listeners))
+                                        continue;
+                                epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+                                close(fd);
+                                conns[k] = conns[--n_conns];
                                 continue;
                         }
                         if (evs[i].events & EPOLLIN) {

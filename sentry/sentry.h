@@ -47,6 +47,11 @@ struct sentry_config {
         uint64_t rate_window_ms;   /* 0: 10000 */
         unsigned rate_burst;       /* identical events per window; 0: 10 */
         const cpu_set_t *cpus;     /* the container's CPUs, to run next to it; NULL: inherit */
+        /* A listening SOCK_SEQPACKET socket (ROOT/ID/sentry.sock) on which
+         * processes that join the container later (exec, and the init,
+         * whose connection is queued before the sentry starts) connect and
+         * send their listener like on the control socket; -1: none. */
+        int listen_fd;
 };
 
 /* Forks the sentry: it setsid()s, closes every descriptor but the control

@@ -27,13 +27,15 @@ static void close_all_but(const int *keep, size_t n)
         close_range(lo, ~0u, 0);
 }
 
-static void sort2(int *a)
+static void sort3(int *a)
 {
-        if (a[0] > a[1]) {
-                int t = a[0];
-                a[0] = a[1];
-                a[1] = t;
-        }
+        for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2 - i; j++)
+                        if (a[j] > a[j + 1]) {
+                                int t = a[j];
+                                a[j] = a[j + 1];
+                                a[j + 1] = t;
+                        }
 }
 
 int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, struct sb_err *err)
@@ -52,7 +54,7 @@ int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, s
         }
         if (child == 0) {
                 struct sb_err cerr;
-                int keep[2] = {sv[1], cfg->log_fd};
+                int keep[3] = {sv[1], cfg->log_fd, cfg->listen_fd};
                 bool events_to_stderr =
                     cfg->events_log != NULL && strcmp(cfg->events_log, "-") == 0;
                 int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -66,8 +68,8 @@ int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, s
                         if (!events_to_stderr && cfg->log_fd >= 0)
                                 dup2(null, STDERR_FILENO);
                 }
-                sort2(keep);
-                close_all_but(keep, 2);
+                sort3(keep);
+                close_all_but(keep, 3);
                 if (cfg->cpus != NULL)
                         (void)sched_setaffinity(0, sizeof(*cfg->cpus), cfg->cpus);
                 sentry_crash_handler_install(cfg->log_fd);

@@ -59,6 +59,7 @@ step "build (release)" build build -DCMAKE_BUILD_TYPE=Release
 step "unit tests" ./build/unit_tests --jobs 2
 step "schema" bash tests/schema/run.sh build
 step "integration" env SANDBOX="$PWD/build/sandbox" bash tests/integration/run.sh
+step "e2e (docker, containerd, podman)" bash tests/e2e/run.sh build/sandbox
 
 step "build (ASan+UBSan)" build build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

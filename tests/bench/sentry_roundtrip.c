@@ -114,7 +114,8 @@ static double measure(bool sandbox, int calls, int rounds)
         static const struct sentry_rule rules[] = {
             {.nr = SYS_getppid, .name = "bench", .verdict = {POLICY_ACT_ALLOW, 0, false}}};
         static const struct sentry_table table = {.rules = rules, .n_rules = 1};
-        struct sentry_config cfg = {.container_id = "bench",
+        struct sentry_config cfg = {.listen_fd = -1,
+                                    .container_id = "bench",
                                     .events_log = "/tmp/sentry-bench-events.jsonl",
                                     .table = &table,
                                     .log_fd = -1,

@@ -118,6 +118,8 @@ run_file() {
 }
 
 touch "$results/list"
+# cgroups two levels deep before and after: new ones are leftovers
+find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d 2>/dev/null | sort >"$results/cgroups.before"
 for f in "${files[@]}"; do
 	echo "== e2e $(basename "$f")"
 	(run_file "$f") &
@@ -133,7 +135,9 @@ done
 pass=$(grep -c '^ok ' "$results/list")
 failed=$(grep -c '^FAIL ' "$results/list")
 skipped=$(grep -c '^skip ' "$results/list")
-leftover=$(e2e_leftovers)
+leftover=$(e2e_leftovers
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d 2>/dev/null | sort |
+		comm -13 "$results/cgroups.before" - | sed 's/^/cgroup /')
 if [ -n "$leftover" ]; then
 	echo "  FAIL leftovers after the e2e run:"
 	echo "$leftover" | sed 's/^/       | /'

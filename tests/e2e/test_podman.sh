@@ -17,10 +17,16 @@ p() {
 		--runtime "$SANDBOX" --cgroup-manager cgroupfs --events-backend file "$@"
 }
 prun() { p run --network none "$@"; }
+_plogs_have() { p logs "$1" 2>&1 | grep -q "$2"; }
 
 setup_file() {
-	local d=$E2E_DIR/p
+	local d=$E2E_DIR/p c
 	mkdir -p "$d"/{root,run,tmp}
+	# podman's cgroupfs parent: removed at teardown unless it was there before
+	E2E_NEW_LIBPOD=()
+	for c in /sys/fs/cgroup/*/; do
+		[ -d "${c}libpod_parent" ] || E2E_NEW_LIBPOD+=("${c}libpod_parent")
+	done
 	cat >"$d/storage.conf" <<EOF
 [storage]
 driver = "overlay"
@@ -30,6 +36,9 @@ EOF
 	cat >"$d/containers.conf" <<EOF
 [containers]
 netns = "none"
+# podman asks for nofile/nproc 1048576 by default as root; raising the hard
+# limit needs CAP_SYS_RESOURCE, which some CI containers do not grant.
+default_ulimits = ["nofile=1024:$(ulimit -Hn)", "nproc=4096:4096"]
 [engine]
 cgroup_manager = "cgroupfs"
 events_logger = "file"
@@ -58,11 +67,9 @@ teardown_file() {
 	done
 	p system reset -f >/dev/null 2>&1 # unmounts the overlay storage
 	# the containers' cgroups (cgroupfs manager: /libpod_parent/libpod-ID)
-	local cg id
-	for id in $(ls "$d/root/overlay-containers" 2>/dev/null); do
-		for cg in /sys/fs/cgroup/*/libpod_parent/libpod-"$id" /sys/fs/cgroup/*/libpod_parent/conmon; do
-			[ -d "$cg" ] && rmdir "$cg" 2>/dev/null
-		done
+	local cg
+	for cg in "${E2E_NEW_LIBPOD[@]}"; do
+		[ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
 	return 0
 }
@@ -82,7 +89,7 @@ test_podman_uses_sandbox_runtime() {
 
 test_podman_exec_stop_rm() {
 	prun -d --name pst "$PIMG" sh -c 'trap "echo got-SIGTERM; exit 0" TERM; echo ready; while :; do sleep 0.2; done' >/dev/null || return 1
-	wait_until 10 sh -c "$(declare -f p); p logs pst 2>&1 | grep -q ready" || fail "logs: $(p logs pst 2>&1)" || return 1
+	wait_until 10 _plogs_have pst ready || fail "logs: $(p logs pst 2>&1)" || return 1
 	local out rc=0
 	out=$(p exec pst sh -c 'echo exec-out; cat /proc/1/comm; exit 5') || rc=$?
 	assert_eq 5 "$rc" "podman exec exit code" || return 1

@@ -8,7 +8,8 @@ set -u
 SB_ROOT="$SB_TEST_TMP/state"      # --root for every sandbox call in tests
 BUSYBOX=/bin/busybox
 
-sb() { "$SANDBOX" --root "$SB_ROOT" "$@"; }
+SB_EVENTS="$SB_TEST_TMP/events.jsonl"   # the sentry's events log in tests
+sb() { "$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" "$@"; }
 
 # make_rootfs DIR: a minimal busybox root filesystem built from Debian's busybox-static.
 make_rootfs() {
@@ -83,11 +84,16 @@ assert_not_contains() {
 	return 0
 }
 
+# Host mounts that could come from us: anything under the test folder or
+# naming sandbox. (Counting every mount would also count what other programs
+# on the machine mount and unmount meanwhile.)
+host_mounts() { grep -c -e "$SB_TEST_TMP" -e sandbox /proc/self/mountinfo; }
+
 # Leftover accounting: processes, mounts, state entries, cgroups.
 snapshot_host() {
 	{
 		echo "procs $(pgrep -c -f "$SANDBOX" || true)"
-		echo "mounts $(wc -l </proc/self/mountinfo)"
+		echo "mounts $(host_mounts)"
 		echo "state $(ls -A "$SB_ROOT" 2>/dev/null | wc -l)"
 		echo "cgroups $(find /sys/fs/cgroup -type d -name '*sandbox-it*' 2>/dev/null | wc -l)"
 	}

@@ -483,7 +483,12 @@ PY
 	local py=$! i
 	for i in $(seq 50); do [ -e "$BUNDLE/listener.sock.ready" ] && break; sleep 0.1; done
 	local out
-	out=$(sb run lc-notify 2>&1)
+	# A process has one seccomp listener: the default profile's sentry and a
+	# listenerPath exclude each other, which create says.
+	out=$(sb run lc-notify0 2>&1) && fail "notify rules with a routing profile accepted" && return 1
+	assert_contains "$out" "only one seccomp listener" || return 1
+	echo '{"name":"plain","defaultAction":"allow"}' >"$BUNDLE/plain.json"
+	out=$(sb --profile "$BUNDLE/plain.json" run lc-notify 2>&1)
 	wait $py
 	assert_contains "$out" "rc=1" "mkdir answered by the listener" &&
 		assert_contains "$(cat "$BUNDLE/listener.out")" "fds ['seccompFd'] metadata meta1" &&

@@ -66,7 +66,11 @@ test_readonly_proc_sys() {
 	local out
 	out=$(in_container 'grep " /proc/sys " /proc/self/mountinfo; { echo 1 >/proc/sys/kernel/shmmax; } 2>&1; echo done')
 	assert_contains "$out" " /proc/sys ro," "mountinfo of /proc/sys" || return 1
-	assert_contains "$out" "Read-only file system" "write to /proc/sys"
+	# refused by the read-only mount, or earlier by the sentry (default profile)
+	case "$out" in
+	*"Read-only file system"* | *"Permission denied"*) ;;
+	*) fail "write to /proc/sys not refused: $out" ;;
+	esac
 }
 
 test_dev_contents() {
@@ -116,7 +120,7 @@ test_symlink_destination_stays_in_root() {
 		{'destination': '/evil/tmp/$marker', 'type': 'tmpfs', 'source': 'tmpfs'},
 		{'destination': '/up/$marker-2', 'type': 'tmpfs', 'source': 'tmpfs'}]"
 	local before out
-	before=$(wc -l </proc/self/mountinfo)
+	before=$(host_mounts)
 	out=$(in_container "grep -c $marker /proc/self/mountinfo")
 	assert_eq "2" "$out" "mounts inside the container" || return 1
 	if grep -q "$marker" /proc/self/mountinfo; then
@@ -125,7 +129,7 @@ test_symlink_destination_stays_in_root() {
 	fi
 	[ ! -e "/tmp/$marker" ] || fail "created /tmp/$marker on the host" || return 1
 	[ -d "$BUNDLE/rootfs/tmp/$marker" ] || fail "mountpoint not created in the rootfs" || return 1
-	assert_eq "$before" "$(wc -l </proc/self/mountinfo)" "host mount count"
+	assert_eq "$before" "$(host_mounts)" "host mount count"
 }
 
 test_mount_inside_proc_refused() {
@@ -161,10 +165,10 @@ test_failed_setup_leaves_no_host_mounts() {
 	config_edit "$BUNDLE" "c['mounts'].append({'destination': '/nope', 'type': 'bind',
 		'source': '/does/not/exist', 'options': ['bind']})"
 	local before
-	before=$(wc -l </proc/self/mountinfo)
+	before=$(host_mounts)
 	if in_container 'echo started' >/dev/null 2>&1; then
 		fail "a bind of a missing source succeeded"
 		return 1
 	fi
-	assert_eq "$before" "$(wc -l </proc/self/mountinfo)" "host mount count"
+	assert_eq "$before" "$(host_mounts)" "host mount count"
 }

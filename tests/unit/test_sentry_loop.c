@@ -129,7 +129,8 @@ static int child_listener(struct child *c)
 
 static void spawn_sentry(int listener, pid_t target, pid_t *spid, int *control)
 {
-        struct sentry_config cfg = {.container_id = "ctr-test",
+        struct sentry_config cfg = {.listen_fd = -1,
+                                    .container_id = "ctr-test",
                                     .bundle = "/bundle",
                                     .profile_name = "test",
                                     .events_log = events,

@@ -1,0 +1,172 @@
+#include "runtime/confine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "policy/bounds.h"
+#include "policy/compile.h"
+#include "runtime/log.h"
+#include "runtime/seccomp_oci.h"
+#include "runtime/state.h"
+#include "runtime/terminal.h"
+#include "sentry/sentry.h"
+
+const char *runtime_profile_select(const struct sb_global *g, const struct oci_config *cfg)
+{
+        if (g->profile != NULL && g->profile[0] != '\0')
+                return g->profile;
+        for (size_t i = 0; i < cfg->annotations.count; i++)
+                if (strcmp(cfg->annotations.items[i].key, SB_PROFILE_ANNOTATION) == 0 &&
+                    cfg->annotations.items[i].value[0] != '\0')
+                        return cfg->annotations.items[i].value;
+        return "default";
+}
+
+int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, bool check_bounds,
+                                struct runtime_confinement *c, struct sb_diags *diags,
+                                struct sb_err *err)
+{
+        memset(c, 0, sizeof(*c));
+        c->sentry_conn = -1;
+        /* Fail closed: a profile that cannot be read or compiled stops the
+         * container; there is no unconfined fallback. */
+        if (policy_profile_find(ref, NULL, &c->profile_path, err) < 0)
+                return sb_err_prefix(err, "profile");
+        if (policy_profile_resolve(c->profile_path, &c->eff, diags, err) < 0)
+                return sb_err_prefix(err, "profile `%s`", ref);
+        c->have_profile = true;
+        if (check_bounds && policy_check_bounds(&c->eff, cfg, diags) < 0)
+                return sb_err_set(err, 0, "%s",
+                                  diags && diags->count
+                                      ? diags->items[diags->count - 1]
+                                      : "the config exceeds the profile's bounds");
+        if (policy_compile(&c->eff, &c->filter, &c->tables, err) < 0)
+                return sb_err_prefix(err, "profile `%s`", ref);
+        c->have_tables = true;
+        c->routes = runtime_seccomp_has_notify(c->filter);
+        return 0;
+}
+
+void runtime_confinement_free(struct runtime_confinement *c)
+{
+        if (c->filter != NULL)
+                runtime_seccomp_release(c->filter);
+        if (c->have_tables)
+                policy_tables_free(&c->tables);
+        if (c->have_profile)
+                policy_profile_free(&c->eff);
+        free(c->profile_path);
+        if (c->sentry_conn >= 0)
+                close(c->sentry_conn);
+        memset(c, 0, sizeof(*c));
+        c->sentry_conn = -1;
+}
+
+int runtime_confinement_load(const struct runtime_confinement *c, struct sb_err *err)
+{
+        int notify_fd = -1;
+
+        if (c == NULL || c->filter == NULL)
+                return 0;
+        if (runtime_seccomp_load(c->filter, &notify_fd, err) < 0)
+                return sb_err_prefix(err, "profile filter");
+        if (notify_fd < 0)
+                return 0;
+        /* Fail closed: a filter that routes calls with nobody to answer
+         * them would make them fail with ENOSYS; refuse to start instead. */
+        if (c->sentry_conn < 0) {
+                close(notify_fd);
+                return sb_err_set(err, 0, "the profile routes syscalls but there is no sentry");
+        }
+        int r = runtime_send_fd(c->sentry_conn, notify_fd, SENTRY_NOTIFY_PREFIX "0", err);
+        close(notify_fd);
+        return r < 0 ? sb_err_prefix(err, "hand the listener to the sentry") : 0;
+}
+
+static int sentry_addr(const char *root, const char *id, struct sockaddr_un *sa, char *path,
+                       size_t len, struct sb_err *err)
+{
+        char dir[PATH_MAX];
+        int dfd;
+
+        runtime_state_dir(root, id, dir);
+        snprintf(path, len, "%s/sentry.sock", dir);
+        /* Through an O_PATH fd: state directories can be deeper than the
+         * 108 bytes a socket address holds. */
+        dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return sb_err_set(err, errno, "open `%s`", dir);
+        memset(sa, 0, sizeof(*sa));
+        sa->sun_family = AF_UNIX;
+        snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/sentry.sock", dfd);
+        return dfd;
+}
+
+int runtime_sentry_socket_listen(const char *root, const char *id, struct sb_err *err)
+{
+        struct sockaddr_un sa;
+        char path[PATH_MAX + 16];
+        int dfd = sentry_addr(root, id, &sa, path, sizeof(path), err);
+        if (dfd < 0)
+                return -1;
+        int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
+                int e = errno;
+                if (fd >= 0)
+                        close(fd);
+                close(dfd);
+                return sb_err_set(err, e, "sentry socket `%s`", path);
+        }
+        close(dfd);
+        chmod(path, 0600);
+        return fd;
+}
+
+int runtime_sentry_socket_connect(const char *root, const char *id, struct sb_err *err)
+{
+        struct sockaddr_un sa;
+        char path[PATH_MAX + 16];
+        int dfd = sentry_addr(root, id, &sa, path, sizeof(path), err);
+        if (dfd < 0)
+                return -1;
+        int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+                int e = errno;
+                if (fd >= 0)
+                        close(fd);
+                close(dfd);
+                return sb_err_set(err, e, "connect to the sentry `%s`", path);
+        }
+        close(dfd);
+        return fd;
+}
+
+const char *runtime_events_log(const struct sb_global *g)
+{
+        const char *p = g->events_log ? g->events_log : SB_EVENTS_LOG_DEFAULT;
+        if (strcmp(p, "-") != 0) {
+                char dir[PATH_MAX];
+                snprintf(dir, sizeof(dir), "%s", p);
+                char *slash = strrchr(dir, '/');
+                if (slash != NULL && slash != dir) {
+                        *slash = '\0';
+                        for (char *q = dir + 1; *q; q++) {
+                                if (*q != '/')
+                                        continue;
+                                *q = '\0';
+                                mkdir(dir, 0755);
+                                *q = '/';
+                        }
+                        mkdir(dir, 0755);
+                }
+        }
+        return p;
+}

@@ -1,0 +1,55 @@
+/* A container's policy profile and its sentry, from the runtime's side:
+ * which profile applies, its bounds, its compiled kernel filter and decision
+ * tables, and the connection on which a container process hands the
+ * listener of that filter to the sentry. */
+#ifndef SANDBOX_CONFINE_H
+#define SANDBOX_CONFINE_H
+
+#include <seccomp.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "policy/profile.h"
+#include "policy/tables.h"
+#include "runtime/commands.h"
+#include "runtime/error.h"
+#include "runtime/oci_config.h"
+
+#define SB_PROFILE_ANNOTATION "dev.sandbox.profile"
+#define SB_EVENTS_LOG_DEFAULT "/var/log/sandbox/events.jsonl"
+
+struct runtime_confinement {
+        char *profile_path; /* the file the profile came from */
+        struct policy_profile eff;
+        bool have_profile;
+        scmp_filter_ctx filter; /* loaded in the container after the OCI filter */
+        struct policy_tables tables;
+        bool have_tables;
+        bool routes;     /* the filter sends calls to the sentry */
+        int sentry_conn; /* connected to the sentry: the process sends its listener here */
+};
+
+/* The profile for a new container, strongest first: --profile, the
+ * dev.sandbox.profile annotation, "default". Pure. */
+const char *runtime_profile_select(const struct sb_global *g, const struct oci_config *cfg);
+
+/* Resolves and compiles `ref`; with check_bounds, also refuses a config
+ * that exceeds the profile's bounds (every problem in diags). */
+int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, bool check_bounds,
+                                struct runtime_confinement *c, struct sb_diags *diags,
+                                struct sb_err *err);
+void runtime_confinement_free(struct runtime_confinement *c);
+
+/* In the container, after the OCI filter: loads the profile's filter and
+ * hands its listener to the sentry. */
+int runtime_confinement_load(const struct runtime_confinement *c, struct sb_err *err);
+
+/* The sentry's socket in the state directory: listen (create) or connect
+ * (exec). Returns the fd. */
+int runtime_sentry_socket_listen(const char *root, const char *id, struct sb_err *err);
+int runtime_sentry_socket_connect(const char *root, const char *id, struct sb_err *err);
+
+/* The events log path in force (--events-log or the default), its folder made. */
+const char *runtime_events_log(const struct sb_global *g);
+
+#endif
