@@ -501,6 +501,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                     .init_pid = init_pid,
                     .log_fd = sb_log_fd(),
                     .listen_fd = sentry_listen,
+                    .watch_loss = true,
                 };
                 int ctl = -1;
                 if (sentry_spawn(&sc, &sentry_pid, &ctl, err) < 0)

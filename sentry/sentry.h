@@ -16,6 +16,7 @@
 #define SANDBOX_SENTRY_H
 
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -52,6 +53,10 @@ struct sentry_config {
          * whose connection is queued before the sentry starts) connect and
          * send their listener like on the control socket; -1: none. */
         int listen_fd;
+        /* Run the sentry under a small watcher that records its loss and
+         * applies on_loss (kills init_pid). sentry_spawn then returns the
+         * sentry's own pid, which is not a child of the caller. */
+        bool watch_loss;
 };
 
 /* Forks the sentry: it setsid()s, closes every descriptor but the control

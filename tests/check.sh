@@ -64,7 +64,7 @@ step "e2e (docker, containerd, podman)" bash tests/e2e/run.sh build/sandbox
 step "build (ASan+UBSan)" build build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 step "unit tests (ASan+UBSan)" ./build-asan/unit_tests --jobs 2
-step "integration (ASan+UBSan)" env SANDBOX="$PWD/build-asan/sandbox" SB_TEST_TMP=/tmp/sandbox-it-asan bash tests/integration/run.sh
+step "integration (ASan+UBSan)" env SANDBOX="$PWD/build-asan/sandbox" bash tests/integration/run.sh
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 step "build (libFuzzer)" build build-fuzz -DFUZZ=ON -DBUILD_TESTS=OFF -DCMAKE_C_COMPILER=clang

@@ -3,6 +3,12 @@
 # (or in the files given as arguments). Needs root. Prints "N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+# A folder of this run's own, so runs side by side never touch each other's containers.
+if [ -z "${SB_TEST_TMP:-}" ]; then
+	SB_TEST_TMP=$(mktemp -d /tmp/sandbox-it.XXXXXX)
+	export SB_TEST_TMP
+	trap 'rm -rf --one-file-system "$SB_TEST_TMP"' EXIT
+fi
 . "$here/lib.sh"
 
 if [ "$(id -u)" != 0 ]; then

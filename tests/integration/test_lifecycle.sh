@@ -194,7 +194,7 @@ test_missing_executable_fails_create() {
 test_user_namespace_mappings() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	chown -R 100000:100000 "$BUNDLE/rootfs"
-	chmod 755 "$BUNDLE/.." # the mapped root must be able to reach its rootfs
+	chmod 755 "$BUNDLE/.." "$SB_TEST_TMP" # the mapped root must be able to reach its rootfs
 	set_args "$BUNDLE" /bin/sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; touch /tmp/f && stat -c %u /tmp/f'
 	config_edit "$BUNDLE" 'c["root"]["readonly"]=False; c["linux"]["namespaces"].append({"type":"user"}); c["linux"]["uidMappings"]=[{"containerID":0,"hostID":100000,"size":65536}]; c["linux"]["gidMappings"]=[{"containerID":0,"hostID":100000,"size":65536}]'
 	local out
