@@ -79,6 +79,77 @@ report() { # name kind peer target
 	awk -v n="$1" -v s="$s" -v p="$p" -v peer="$3" -v t="$4" \
 		'BEGIN {printf "bench %s: sandbox %.2f ms, %s %.2f ms, ratio %.2f (target <= %s)\n", n, s/1000, peer, p/1000, s/p, t}'
 }
+# ---- the sentry's costs -------------------------------------------------
+# Round trip of a routed call through the sentry vs a minimal notify loop.
+build_dir=$(dirname "$SANDBOX_BIN")
+repo=$(cd "$here/../.." && pwd)
+if cc -O2 -D_GNU_SOURCE -I"$repo" "$here/sentry_roundtrip.c" "$build_dir/libsandbox_core.a" \
+	$(pkg-config --cflags --libs libseccomp libcap jansson libunwind) -o "$work/sentry_roundtrip" 2>"$work/cc.log"; then
+	"$work/sentry_roundtrip" 20000 5 | grep '^bench '
+else
+	echo "bench sentry-roundtrip: could not build the benchmark: $(head -3 "$work/cc.log")"
+fi
+
+# Workloads timed inside the container: sandbox (Docker's seccomp section
+# plus the default profile and its sentry) against runc with Docker's
+# seccomp section, the way Docker runs them.
+cc -static -O2 -o "$work/bundle/rootfs/workload" "$here/workload.c"
+config_edit "$work/bundle" 'import json as j; c["linux"]["seccomp"]=j.load(open("'"$repo"'/tests/data/config/docker-default.json"))["linux"]["seccomp"]; c["root"]["readonly"]=False; c["mounts"].append({"destination":"/w","type":"tmpfs","source":"tmpfs","options":["nosuid","nodev","size=256m"]})'
+mkdir -p "$work/bundle/rootfs/w"
+workload() { # runtime id args...
+	local rt=$1 id=$2
+	shift 2
+	config_edit "$work/bundle" 'c["process"]["args"]=["/workload"]+'"$(printf '%s\n' "$@" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().split()))')"
+	"${bin[$rt]}" --root "$work/state-$rt" run "$id" </dev/null 2>/dev/null | tail -1
+}
+bench_workload() { # name target args...
+	local name=$1 target=$2
+	shift 2
+	: >"$work/w-sandbox"
+	: >"$work/w-runc"
+	for round in $(seq "$ROUNDS"); do
+		for rt in sandbox runc; do
+			workload "$rt" "w-$name-$round" "$@" >>"$work/w-$rt"
+		done
+	done
+	local sv rv
+	sv=$(median <"$work/w-sandbox")
+	rv=$(median <"$work/w-runc")
+	awk -v n="$name" -v s="$sv" -v p="$rv" -v t="$target" \
+		'BEGIN {printf "bench %s: sandbox %.2f ms, runc %.2f ms, ratio %.2f (target <= %s)\n", n, s/1e6, p/1e6, s/p, t}'
+}
+if [ -n "${bin[runc]}" ] && [ -n "${bin[sandbox]}" ]; then
+	bench_workload getpid-read-loop 1.05 getpid 200000
+	bench_workload file-tree-walk 1.05 walk /bin 2000
+	bench_workload write-10000-files 1.25 files /w 10000
+fi
+
+# The sentry's memory: proportional set size of each container's sentry
+# (and the watcher that fails it closed), for 10 and for 100 idle containers.
+config_edit "$work/bundle" 'c["process"]["args"]=["/bin/sleep","1000"]'
+pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+sentry_pss() { # id -> KiB of sentry + watcher
+	local sp wp
+	sp=$("$SANDBOX_BIN" --root "$work/state-mem" state "$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin).get("sentry",{}).get("pid",0))')
+	[ "$sp" -gt 0 ] || { echo 0; return; }
+	wp=$(awk '/^PPid:/ {print $2}' "/proc/$sp/status")
+	echo $(($(pss_kib "$sp") + $(pss_kib "$wp")))
+}
+for i in $(seq 100); do
+	"$SANDBOX_BIN" --root "$work/state-mem" run -d "m$i" </dev/null >/dev/null 2>&1
+done
+: >"$work/pss"
+total=0
+for i in $(seq 100); do
+	k=$(sentry_pss "m$i")
+	echo "$k" >>"$work/pss"
+	total=$((total + k))
+done
+for i in $(seq 100); do "$SANDBOX_BIN" --root "$work/state-mem" delete --force "m$i" >/dev/null 2>&1; done
+per=$(median <"$work/pss")
+awk -v s="$per" 'BEGIN {printf "bench sentry-pss-per-container: sandbox %d KiB, budget 1024 KiB, ratio %.2f (target <= 1.0)\n", s, s/1024}'
+awk -v s="$total" 'BEGIN {printf "bench sentry-pss-100-idle: sandbox %d KiB, budget 102400 KiB, ratio %.2f (target <= 1.0)\n", s, s/102400}'
+
 report run-true run crun 1.0
 report run-true-vs-runc run runc 1.0
 report create-start-delete cycle crun 1.0

@@ -190,6 +190,36 @@ int main(int argc, char **argv)
                 rc = open_write("/sys/kernel/uevent_helper");
         } else if (strcmp(a, "binfmt_misc") == 0) {
                 rc = open_write("/proc/sys/fs/binfmt_misc/register");
+        } else if (strcmp(a, "vm_sysctl") == 0) {
+                rc = open_write("/proc/sys/vm/drop_caches");
+        } else if (strcmp(a, "dev_mem") == 0) {
+                rc = open_write("/dev/mem");
+        } else if (strcmp(a, "creat_sysctl") == 0) {
+                rc = syscall(SYS_creat, "/proc/sys/kernel/bk-new", 0600);
+                if (rc >= 0)
+                        close((int)rc);
+        } else if (strcmp(a, "dirfd_core_pattern") == 0) {
+                /* relative to a directory fd: the sentry must resolve the fd */
+                int dir = open("/proc/sys/kernel", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                rc = syscall(SYS_openat, dir, "core_pattern", O_WRONLY | O_CLOEXEC);
+                if (rc >= 0)
+                        close((int)rc);
+        } else if (strcmp(a, "cwd_core_pattern") == 0) {
+                /* relative to the cwd */
+                if (chdir("/proc/sys/kernel") == 0)
+                        rc = open_write("core_pattern");
+        } else if (strcmp(a, "dotdot_core_pattern") == 0) {
+                rc = open_write("/tmp/../proc/./sys//kernel/core_pattern");
+        } else if (strcmp(a, "symlink_core_pattern") == 0) {
+                /* a symlink (made in the kernel, not routed) to the target */
+                unlink("/dev/shm/bk-link");
+                if (symlink("/proc/sys/kernel/core_pattern", "/dev/shm/bk-link") == 0)
+                        rc = open_write("/dev/shm/bk-link");
+        } else if (strcmp(a, "proc_root_core_pattern") == 0) {
+                /* through pid 1's root magic link */
+                rc = open_write("/proc/1/root/proc/sys/kernel/core_pattern");
+        } else if (strcmp(a, "fspick") == 0) {
+                rc = syscall(SYS_fspick, AT_FDCWD, "/nonexistent-bk", 0U);
         } else if (strcmp(a, "modprobe_openat2") == 0) {
                 struct {
                         uint64_t flags, mode, resolve;
