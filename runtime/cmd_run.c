@@ -16,15 +16,6 @@
 #include "runtime/log.h"
 #include "runtime/terminal.h"
 
-static int status_code(int status)
-{
-        if (WIFEXITED(status))
-                return WEXITSTATUS(status);
-        if (WIFSIGNALED(status))
-                return 128 + WTERMSIG(status);
-        return 1;
-}
-
 /* Waits for `init`, reaping anything re-parented to us (we are a subreaper)
  * and forwarding the signals a shell would send to the container. */
 static int wait_init(pid_t init, const sigset_t *set)
@@ -40,7 +31,7 @@ static int wait_init(pid_t init, const sigset_t *set)
                 pid_t p;
                 while ((p = waitpid(-1, &status, WNOHANG)) > 0)
                         if (p == init)
-                                code = status_code(status);
+                                code = runtime_exit_code(status);
                 if (code >= 0 || (p < 0 && errno == ECHILD))
                         break;
                 if (read(sfd, &si, sizeof(si)) != sizeof(si))

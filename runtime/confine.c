@@ -91,30 +91,11 @@ int runtime_confinement_load(const struct runtime_confinement *c, struct sb_err 
         return r < 0 ? sb_err_prefix(err, "hand the listener to the sentry") : 0;
 }
 
-static int sentry_addr(const char *root, const char *id, struct sockaddr_un *sa, char *path,
-                       size_t len, struct sb_err *err)
-{
-        char dir[PATH_MAX];
-        int dfd;
-
-        runtime_state_dir(root, id, dir);
-        snprintf(path, len, "%s/sentry.sock", dir);
-        /* Through an O_PATH fd: state directories can be deeper than the
-         * 108 bytes a socket address holds. */
-        dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return sb_err_set(err, errno, "open `%s`", dir);
-        memset(sa, 0, sizeof(*sa));
-        sa->sun_family = AF_UNIX;
-        snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/sentry.sock", dfd);
-        return dfd;
-}
-
 int runtime_sentry_socket_listen(const char *root, const char *id, struct sb_err *err)
 {
         struct sockaddr_un sa;
         char path[PATH_MAX + 16];
-        int dfd = sentry_addr(root, id, &sa, path, sizeof(path), err);
+        int dfd = runtime_state_socket_addr(root, id, "sentry.sock", &sa, path, sizeof(path), err);
         if (dfd < 0)
                 return -1;
         int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
@@ -134,7 +115,7 @@ int runtime_sentry_socket_connect(const char *root, const char *id, struct sb_er
 {
         struct sockaddr_un sa;
         char path[PATH_MAX + 16];
-        int dfd = sentry_addr(root, id, &sa, path, sizeof(path), err);
+        int dfd = runtime_state_socket_addr(root, id, "sentry.sock", &sa, path, sizeof(path), err);
         if (dfd < 0)
                 return -1;
         int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);

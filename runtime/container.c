@@ -120,7 +120,7 @@ static int listen_start_socket(const char *root, const char *id, struct sb_err *
 {
         struct sockaddr_un sa;
         char path[PATH_MAX + 16];
-        int dfd = runtime_start_socket_addr(root, id, &sa, path, sizeof(path), err);
+        int dfd = runtime_state_socket_addr(root, id, "start.sock", &sa, path, sizeof(path), err);
         int fd;
 
         if (dfd < 0)
@@ -200,37 +200,6 @@ static int enforce_audit(const char *sev, const struct oci_config *cfg, struct s
         }
         audit_report_free(&r);
         return 0;
-}
-
-/* The runtime's own cgroup (relative cgroupsPath values are under it):
- * the unified entry "0::/x" when there is one, else the first v1 entry. */
-static const char *own_cgroup(void)
-{
-        static char path[PATH_MAX];
-        char line[PATH_MAX + 64];
-        FILE *f = fopen("/proc/self/cgroup", "re");
-
-        snprintf(path, sizeof(path), "/");
-        if (f == NULL)
-                return path;
-        bool got_v1 = false;
-        while (fgets(line, sizeof(line), f) != NULL) {
-                char *p = strchr(line, ':');
-                char *q = p ? strchr(p + 1, ':') : NULL;
-                if (q == NULL)
-                        continue;
-                q[strcspn(q, "\n")] = '\0';
-                if (strncmp(line, "0::", 3) == 0 && strcmp(q + 1, "/") != 0) {
-                        snprintf(path, sizeof(path), "%s", q + 1);
-                        break;
-                }
-                if (!got_v1 && strncmp(line, "0::", 3) != 0 && strstr(p, "memory") != NULL) {
-                        snprintf(path, sizeof(path), "%s", q + 1);
-                        got_v1 = true;
-                }
-        }
-        fclose(f);
-        return path;
 }
 
 static pid_t clone_init(int flags)
@@ -468,8 +437,12 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         /* Into its cgroup before it continues: the user process must never
          * run outside its limits, and a cgroup namespace the init creates
          * next has this cgroup as its root. */
-        if (runtime_cgroup_resolve_path(cfg.linux_.cgroups_path, opts->id, g->systemd_cgroup,
-                                        own_cgroup(), &cgpath, err) < 0 ||
+        enum runtime_cgroup_mode cgmode;
+        _cleanup_free_ char *own = NULL;
+        if (runtime_cgroup_detect(SB_CGROUP_ROOT, &cgmode, err) < 0 ||
+            runtime_cgroup_own_path(cgmode, &own, err) < 0 ||
+            runtime_cgroup_resolve_path(cfg.linux_.cgroups_path, opts->id, g->systemd_cgroup, own,
+                                        &cgpath, err) < 0 ||
             runtime_cgroup_create(SB_CGROUP_ROOT, cgpath,
                                   cfg.linux_.resources.present ? &cfg.linux_.resources : NULL, &cg,
                                   err) < 0) {

@@ -55,6 +55,9 @@ int runtime_start(const struct sb_global *g, const char *id, struct sb_err *err)
 int runtime_kill(const struct sb_global *g, const char *id, int sig, bool all, struct sb_err *err);
 int runtime_delete(const struct sb_global *g, const char *id, bool force, struct sb_err *err);
 
+/* A process's exit code as a shell reports it: the status, or 128+N for signal N. Pure. */
+int runtime_exit_code(int wait_status);
+
 /* Signal names and numbers ("KILL", "SIGKILL", "9"). Pure. Returns -1 if unknown. */
 int runtime_signal_parse(const char *s);
 

@@ -22,6 +22,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
+#include "runtime/container.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
 #include "runtime/process_exec.h"
@@ -125,15 +126,6 @@ __attribute__((noreturn)) static void exec_child(const struct runtime_exec_opts 
 fail:
         dprintf(report_fd, "%s", err.msg);
         _exit(127);
-}
-
-static int status_code(int status)
-{
-        if (WIFEXITED(status))
-                return WEXITSTATUS(status);
-        if (WIFSIGNALED(status))
-                return 128 + WTERMSIG(status);
-        return 1;
 }
 
 int runtime_exec(const struct sb_global *g, const struct runtime_exec_opts *o,
@@ -272,7 +264,7 @@ int runtime_exec(const struct sb_global *g, const struct runtime_exec_opts *o,
                 int status;
                 pid_t r = waitpid(-1, &status, WNOHANG);
                 if (r == pid) {
-                        *exit_code = status_code(status);
+                        *exit_code = runtime_exit_code(status);
                         break;
                 }
                 if (r > 0)

@@ -23,6 +23,15 @@
 #include "runtime/log.h"
 #include "runtime/seccomp_oci.h"
 
+int runtime_exit_code(int status)
+{
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status);
+        if (WIFSIGNALED(status))
+                return 128 + WTERMSIG(status);
+        return 1;
+}
+
 int runtime_signal_parse(const char *s)
 {
         char *end;
@@ -189,7 +198,7 @@ static int trigger_start(const char *root, const struct runtime_state *st,
         size_t tlen = 0;
         _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         _cleanup_close_ int dfd =
-            runtime_start_socket_addr(root, st->id, &sa, path, sizeof(path), err);
+            runtime_state_socket_addr(root, st->id, "start.sock", &sa, path, sizeof(path), err);
 
         if (dfd < 0)
                 return -1;

@@ -374,20 +374,20 @@ int runtime_state_lock(const char *root, const char *id, struct sb_err *err)
         return fd;
 }
 
-int runtime_start_socket_addr(const char *root, const char *id, struct sockaddr_un *sa, char *path,
-                              size_t len, struct sb_err *err)
+int runtime_state_socket_addr(const char *root, const char *id, const char *name,
+                              struct sockaddr_un *sa, char *path, size_t len, struct sb_err *err)
 {
         char dir[PATH_MAX];
         int fd;
 
         runtime_state_dir(root, id, dir);
-        snprintf(path, len, "%s/start.sock", dir);
+        snprintf(path, len, "%s/%s", dir, name);
         fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return sb_err_set(err, errno, "open `%s`", dir);
         memset(sa, 0, sizeof(*sa));
         sa->sun_family = AF_UNIX;
-        snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/start.sock", fd);
+        snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", fd, name);
         return fd;
 }
 

@@ -59,13 +59,14 @@ char *runtime_oci_state_json(const struct runtime_state *st, enum runtime_status
 /* Paths. `buf` must hold PATH_MAX. */
 void runtime_state_dir(const char *root, const char *id, char *buf);
 
-/* The start socket's address. State directories can be deeper than the
- * 108 bytes a socket path may have (containerd's are), so the address goes
- * through an O_PATH fd of the directory: "/proc/self/fd/N/start.sock".
- * Returns that fd (close it after bind/connect); `path` gets the real path. */
+/* The address of a socket NAME in the state directory ("start.sock",
+ * "sentry.sock"). State directories can be deeper than the 108 bytes a
+ * socket path may have (containerd's are), so the address goes through an
+ * O_PATH fd of the directory: "/proc/self/fd/N/NAME". Returns that fd (close
+ * it after bind/connect); `path` gets the real path. */
 struct sockaddr_un;
-int runtime_start_socket_addr(const char *root, const char *id, struct sockaddr_un *sa, char *path,
-                              size_t len, struct sb_err *err);
+int runtime_state_socket_addr(const char *root, const char *id, const char *name,
+                              struct sockaddr_un *sa, char *path, size_t len, struct sb_err *err);
 
 /* Filesystem edges. */
 int runtime_state_dir_create(const char *root, const char *id, struct sb_err *err);

@@ -216,6 +216,14 @@ static void handle_open(struct sentry_state *s, struct sentry_request *r)
                     sentry_verdict_stricter(v, sentry_path_decide(r->rule, r->path, access, NULL));
                 return apply(s, r, post, false);
         }
+        if (rc == -ELOOP) {
+                /* A write-open that only resolves through a magic link
+                 * (/proc/PID/root, /proc/PID/fd/N) is refused by the emulated
+                 * open; it is how core_pattern-style escapes reach host files,
+                 * so it is recorded as the deny it is. */
+                v = (struct policy_verdict){
+                    .action = POLICY_ACT_ERRNO, .errnum = ELOOP, .record = true};
+        }
         if (records(v))
                 sentry_record(s, r, v, rc < 0 ? -rc : 0);
         if (rc < 0)

@@ -60,7 +60,7 @@ static int watch(const struct sentry_config *cfg, pid_t sentry)
         struct sb_err err;
         char host[256] = "localhost";
         gethostname(host, sizeof(host) - 1);
-        static const char *const tags[] = {"container", "sandbox", "sentry", NULL};
+        static const char *const tags[] = {"sentry", NULL};
         struct sentry_event e = {
             .hostname = host,
             .container_id = cfg->container_id,
