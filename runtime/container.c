@@ -287,6 +287,8 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         pid_t child = -1, init_pid = -1;
         bool dir_made = false, cgroup_made = false;
         struct runtime_confinement conf = {.sentry_conn = -1};
+        enum runtime_cgroup_mode cgmode;
+        _cleanup_free_ char *own = NULL;
         int sentry_listen = -1;
         pid_t sentry_pid = -1;
         struct runtime_cgroup cg = {0};
@@ -437,8 +439,6 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         /* Into its cgroup before it continues: the user process must never
          * run outside its limits, and a cgroup namespace the init creates
          * next has this cgroup as its root. */
-        enum runtime_cgroup_mode cgmode;
-        _cleanup_free_ char *own = NULL;
         if (runtime_cgroup_detect(SB_CGROUP_ROOT, &cgmode, err) < 0 ||
             runtime_cgroup_own_path(cgmode, &own, err) < 0 ||
             runtime_cgroup_resolve_path(cfg.linux_.cgroups_path, opts->id, g->systemd_cgroup, own,
