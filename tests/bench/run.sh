@@ -28,21 +28,27 @@ SANDBOX_BIN=$SANDBOX
 SANDBOX=$SANDBOX_BIN make_bundle "$work/bundle" >/dev/null
 config_edit "$work/bundle" 'c["ociVersion"]="1.0.2"; c["process"]["args"]=["/bin/true"]; c["linux"].pop("resources", None)'
 
-runtimes=(sandbox runc crun)
-declare -A bin=([sandbox]=$SANDBOX_BIN [runc]=$(command -v runc) [crun]=$(command -v crun))
+runtimes=(sandbox sandbox-plain runc crun)
+declare -A bin=([sandbox]=$SANDBOX_BIN [sandbox-plain]=$SANDBOX_BIN [runc]=$(command -v runc) [crun]=$(command -v crun))
+# sandbox-plain: the runtime alone, with a profile that allows everything and
+# routes nothing (no second filter to speak of, no sentry).
+echo '{"name":"plain","description":"allow all","defaultAction":"allow"}' >"$work/plain.json"
+declare -A args=([sandbox]="--events-log $work/events.jsonl" [sandbox-plain]="--events-log $work/events.jsonl --profile $work/plain.json" [runc]="" [crun]="")
 declare -A run_ms cycle_ms
 
 now_ns() { date +%s%N; }
 
 one_run() { # runtime id
-	"${bin[$1]}" --root "$work/state-$1" run "$2" >/dev/null 2>&1 </dev/null
+	# shellcheck disable=SC2086
+	"${bin[$1]}" ${args[$1]} --root "$work/state-$1" run "$2" >/dev/null 2>&1 </dev/null
 }
 one_cycle() {
-	local b=${bin[$1]} r="$work/state-$1"
-	"$b" --root "$r" create "$2" >/dev/null 2>&1 </dev/null &&
-		"$b" --root "$r" start "$2" >/dev/null 2>&1 &&
-		{ while "$b" --root "$r" state "$2" 2>/dev/null | grep -q '"running"'; do :; done; } &&
-		"$b" --root "$r" delete "$2" >/dev/null 2>&1
+	local b="${bin[$1]} ${args[$1]}" r="$work/state-$1"
+	# shellcheck disable=SC2086
+	$b --root "$r" create "$2" >/dev/null 2>&1 </dev/null &&
+		$b --root "$r" start "$2" >/dev/null 2>&1 &&
+		{ while $b --root "$r" state "$2" 2>/dev/null | grep -q '"running"'; do :; done; } &&
+		$b --root "$r" delete "$2" >/dev/null 2>&1
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -70,11 +76,11 @@ for kind in run cycle; do
 	done
 done
 
-report() { # name kind peer target
-	local s p
+report() { # name kind peer target [sandbox-variant]
+	local s p v=${5:-sandbox}
 	[ -n "${bin[sandbox]}" ] || { echo "bench $1: sandbox failed to run a container"; return; }
 	[ -n "${bin[$3]}" ] || { echo "bench $1: $3 unavailable"; return; }
-	s=$(median <"$work/$2-sandbox")
+	s=$(median <"$work/$2-$v")
 	p=$(median <"$work/$2-$3")
 	awk -v n="$1" -v s="$s" -v p="$p" -v peer="$3" -v t="$4" \
 		'BEGIN {printf "bench %s: sandbox %.2f ms, %s %.2f ms, ratio %.2f (target <= %s)\n", n, s/1000, peer, p/1000, s/p, t}'
@@ -100,7 +106,8 @@ workload() { # runtime id args...
 	local rt=$1 id=$2
 	shift 2
 	config_edit "$work/bundle" 'c["process"]["args"]=["/workload"]+'"$(printf '%s\n' "$@" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().split()))')"
-	"${bin[$rt]}" --root "$work/state-$rt" run "$id" </dev/null 2>/dev/null | tail -1
+	# shellcheck disable=SC2086
+	"${bin[$rt]}" ${args[$rt]} --root "$work/state-$rt" run "$id" </dev/null 2>/dev/null | tail -1
 }
 bench_workload() { # name target args...
 	local name=$1 target=$2
@@ -136,7 +143,7 @@ sentry_pss() { # id -> KiB of sentry + watcher
 	echo $(($(pss_kib "$sp") + $(pss_kib "$wp")))
 }
 for i in $(seq 100); do
-	"$SANDBOX_BIN" --root "$work/state-mem" run -d "m$i" </dev/null >/dev/null 2>&1
+	"$SANDBOX_BIN" --events-log "$work/events.jsonl" --root "$work/state-mem" run -d "m$i" </dev/null >/dev/null 2>&1
 done
 : >"$work/pss"
 total=0
@@ -150,6 +157,8 @@ per=$(median <"$work/pss")
 awk -v s="$per" 'BEGIN {printf "bench sentry-pss-per-container: sandbox %d KiB, budget 1024 KiB, ratio %.2f (target <= 1.0)\n", s, s/1024}'
 awk -v s="$total" 'BEGIN {printf "bench sentry-pss-100-idle: sandbox %d KiB, budget 102400 KiB, ratio %.2f (target <= 1.0)\n", s, s/102400}'
 
+report run-true-runtime-only run crun 1.0 sandbox-plain
+report create-start-delete-runtime-only cycle crun 1.0 sandbox-plain
 report run-true run crun 1.0
 report run-true-vs-runc run runc 1.0
 report create-start-delete cycle crun 1.0
