@@ -110,6 +110,12 @@ void audit_check_sysctl(const struct oci_config *cfg, struct audit_report *r);
 void audit_check_hooks(const struct oci_config *cfg, struct audit_report *r);
 void audit_check_filesystem(const struct oci_config *cfg, struct audit_report *r);
 
+struct policy_profile;
+/* The bounds of a sandbox profile (policy/bounds.h) the config exceeds, as
+ * SB-PROFILE-001 findings; findings get `input_name` (may be NULL). */
+void audit_check_profile_bounds(const struct policy_profile *p, const struct oci_config *cfg,
+                                const char *input_name, struct audit_report *r);
+
 /* Helpers shared by the checks. */
 /* True when the container would share the host's namespace of type t: no
  * entry, or an entry whose path is a known binding of the host's namespace

@@ -328,6 +328,15 @@ static const struct audit_check catalogue[] = {
      "Default.",
      B, "/proc Mount Type", NULL, ".HostConfig.ReadonlyPaths"},
 
+    /* ---- the sandbox profile ---- */
+    {"SB-PROFILE-001", AUDIT_HIGH, "Exceeds the sandbox profile's bounds",
+     "The profile the container would run under (--profile, the dev.sandbox.profile "
+     "annotation, else `default`) does not accept this setting: `sandbox create` refuses the "
+     "container.",
+     "Drop the setting (host namespace, added capability, --privileged), or choose a profile "
+     "whose bounds accept it (sandbox audit --profile NAME).",
+     N, NULL, NULL, NULL},
+
     /* ---- the auditor itself ---- */
     {"SB-AUDIT-001", AUDIT_MEDIUM, "Waiver expired",
      "A waiver in the --ignore file has passed its expiry date and no longer hides its finding.",

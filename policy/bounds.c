@@ -73,19 +73,19 @@ static void cap_list(uint64_t bits, char *buf, size_t len)
         }
 }
 
-int policy_check_bounds(const struct policy_profile *p, const struct oci_config *cfg,
-                        struct sb_diags *d)
+int policy_bounds_visit(const struct policy_profile *p, const struct oci_config *cfg,
+                        policy_bounds_fn fn, void *ctx)
 {
         const struct policy_bounds *b = &p->bounds;
-        const char *pn = p->name ? p->name : "?";
-        size_t before = d->count + d->dropped;
+        char field[64], msg[1280];
+        int n = 0;
 
-        if (b->has_privileged && !b->privileged && policy_config_is_privileged(cfg))
-                sb_diags_add(d,
-                             "profile %s: .process.capabilities: the container is privileged "
-                             "(--privileged: every capability) and the profile refuses "
-                             "privileged containers",
-                             pn);
+        if (b->has_privileged && !b->privileged && policy_config_is_privileged(cfg)) {
+                fn(ctx, ".process.capabilities",
+                   "the container is privileged (--privileged: every capability) and the "
+                   "profile refuses privileged containers");
+                n++;
+        }
         if (b->has_max_caps && cfg->process.capabilities.present) {
                 for (int s = 0; s < OCI_CAP_NSETS; s++) {
                         uint64_t extra = cfg->process.capabilities.sets[s] & ~b->max_caps;
@@ -94,30 +94,53 @@ int policy_check_bounds(const struct policy_profile *p, const struct oci_config 
                         if (!cfg->process.capabilities.has[s] || extra == 0)
                                 continue;
                         cap_list(extra, names, sizeof(names));
-                        sb_diags_add(d,
-                                     "profile %s: .process.capabilities.%s: %s beyond the "
-                                     "profile's maxCapabilities (--cap-add is refused)",
-                                     pn, capset_names[s], names);
+                        snprintf(field, sizeof(field), ".process.capabilities.%s", capset_names[s]);
+                        snprintf(msg, sizeof(msg),
+                                 "%s beyond the profile's maxCapabilities (--cap-add is refused)",
+                                 names);
+                        fn(ctx, field, msg);
+                        n++;
                 }
         }
         for (int t = 0; t < OCI_NS_NTYPES; t++) {
                 const struct oci_namespace *ns;
                 const char *flag = host_flag((enum oci_ns_type)t);
+                const char *name = oci_ns_type_name((enum oci_ns_type)t);
 
                 if (!(b->private_ns & (1u << t)))
                         continue;
                 ns = oci_config_namespace(cfg, (enum oci_ns_type)t);
                 if (ns == NULL)
-                        sb_diags_add(d,
-                                     "profile %s: .linux.namespaces: %s namespace must be "
-                                     "private%s%s%s",
-                                     pn, oci_ns_type_name((enum oci_ns_type)t), flag ? " (" : "",
-                                     flag ? flag : "", flag ? " is refused)" : "");
+                        snprintf(msg, sizeof(msg), "%s namespace must be private%s%s%s", name,
+                                 flag ? " (" : "", flag ? flag : "", flag ? " is refused)" : "");
                 else if (ns->path != NULL)
-                        sb_diags_add(d,
-                                     "profile %s: .linux.namespaces: %s namespace must be "
-                                     "private, not joined from `%s`",
-                                     pn, oci_ns_type_name((enum oci_ns_type)t), ns->path);
+                        snprintf(msg, sizeof(msg),
+                                 "%s namespace must be private, not joined from `%s`", name,
+                                 ns->path);
+                else
+                        continue;
+                fn(ctx, ".linux.namespaces", msg);
+                n++;
         }
-        return d->count + d->dropped > before ? -1 : 0;
+        return n;
+}
+
+struct diag_ctx {
+        struct sb_diags *d;
+        const char *profile;
+};
+
+static void add_diag(void *ctx, const char *field, const char *message)
+{
+        struct diag_ctx *c = ctx;
+
+        sb_diags_add(c->d, "profile %s: %s: %s", c->profile, field, message);
+}
+
+int policy_check_bounds(const struct policy_profile *p, const struct oci_config *cfg,
+                        struct sb_diags *d)
+{
+        struct diag_ctx c = {.d = d, .profile = p->name ? p->name : "?"};
+
+        return policy_bounds_visit(p, cfg, add_diag, &c) > 0 ? -1 : 0;
 }

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "policy/profile.h"
+#include "runtime/confine.h"
 #include "runtime/cleanup.h"
 #include "runtime/commands.h"
 #include "runtime/state.h"
@@ -96,7 +98,34 @@ struct opts {
         struct audit_report report;
         struct files files;
         int unusable;
+        const struct sb_global *g;
+        const char *profile; /* audit --profile, else global --profile, else per config */
 };
+
+/* SB-PROFILE-001: the bounds of the profile `create` would choose for cfg. */
+static void audit_profile_bounds(struct opts *o, const struct oci_config *cfg, const char *path)
+{
+        struct sb_global g = *o->g;
+        struct sb_err err = {0};
+        struct sb_diags diags = {0};
+        struct policy_profile p = {0};
+        _cleanup_free_ char *file = NULL;
+        const char *ref;
+
+        if (o->profile != NULL)
+                g.profile = o->profile;
+        ref = runtime_profile_select(&g, cfg);
+        if (policy_profile_find(ref, NULL, &file, &err) < 0 ||
+            policy_profile_resolve(file, &p, &diags, &err) < 0) {
+                for (size_t i = 0; i + 1 < diags.count; i++)
+                        fprintf(stderr, "sandbox: audit: %s\n", diags.items[i]);
+                fprintf(stderr, "sandbox: audit: %s: profile `%s`: %s\n", path, ref, err.msg);
+                o->unusable++;
+        } else
+                audit_check_profile_bounds(&p, cfg, path, &o->report);
+        sb_diags_free(&diags);
+        policy_profile_free(&p);
+}
 
 static void audit_config_file(struct opts *o, const char *path)
 {
@@ -124,6 +153,7 @@ static void audit_config_file(struct opts *o, const char *path)
         }
         sb_diags_free(&diags);
         audit_config(&cfg, path, &o->report);
+        audit_profile_bounds(o, &cfg, path);
         oci_config_free(&cfg);
         files_add(&o->files, path, text, len);
 }
@@ -238,7 +268,16 @@ static void today(char buf[11])
         strftime(buf, 11, "%Y-%m-%d", &tm);
 }
 
-enum { OPT_FAIL_ON = 256, OPT_STANDARD, OPT_LIST, OPT_IGNORE, OPT_INSPECT, OPT_PID, OPT_CONTAINER };
+enum {
+        OPT_FAIL_ON = 256,
+        OPT_STANDARD,
+        OPT_LIST,
+        OPT_IGNORE,
+        OPT_INSPECT,
+        OPT_PID,
+        OPT_CONTAINER,
+        OPT_PROFILE
+};
 
 static int run(struct sb_global *g, int argc, char **argv)
 {
@@ -252,6 +291,7 @@ static int run(struct sb_global *g, int argc, char **argv)
             {"docker-inspect", required_argument, NULL, OPT_INSPECT},
             {"pid", required_argument, NULL, OPT_PID},
             {"container", required_argument, NULL, OPT_CONTAINER},
+            {"profile", required_argument, NULL, OPT_PROFILE},
             {NULL, 0, NULL, 0},
         };
         const char *format = "text", *ignore = NULL;
@@ -262,7 +302,7 @@ static int run(struct sb_global *g, int argc, char **argv)
         char **pids = calloc((size_t)argc + 1, sizeof(char *));
         char **ids = calloc((size_t)argc + 1, sizeof(char *));
         size_t n_inspects = 0, n_pids = 0, n_ids = 0;
-        struct opts o = {0};
+        struct opts o = {.g = g};
         int c, rc;
 
         if (inspects == NULL || pids == NULL || ids == NULL)
@@ -311,6 +351,9 @@ static int run(struct sb_global *g, int argc, char **argv)
                         break;
                 case OPT_CONTAINER:
                         ids[n_ids++] = optarg;
+                        break;
+                case OPT_PROFILE:
+                        o.profile = optarg;
                         break;
                 default:
                         fprintf(stderr, "sandbox: audit: unknown or incomplete option '%s'\n",
@@ -443,6 +486,10 @@ const struct sb_command sb_cmd_audit = {
         "                             \"reason\": \"...\", \"expires\": \"YYYY-MM-DD\"}]; match\n"
         "                             (optional) is a substring of the input; expired\n"
         "                             waivers are reported (SB-AUDIT-001)\n"
+        "  --profile NAME|PATH        check bundles against this sandbox profile's bounds\n"
+        "                             (SB-PROFILE-001); default: the global --profile, else\n"
+        "                             the config's dev.sandbox.profile annotation, else\n"
+        "                             `default`, as create chooses\n"
         "  --list-checks              print the catalogue (text, json or markdown)\n\n"
         "Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,\n"
         "2 an input or option is unusable (the error names the file and JSON path).\n",

@@ -43,11 +43,13 @@ int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, b
         if (policy_profile_resolve(c->profile_path, &c->eff, diags, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", ref);
         c->have_profile = true;
-        if (check_bounds && policy_check_bounds(&c->eff, cfg, diags) < 0)
+        if (check_bounds && policy_check_bounds(&c->eff, cfg, diags) < 0) {
+                c->refused = true;
                 return sb_err_set(err, 0, "%s",
                                   diags && diags->count
                                       ? diags->items[diags->count - 1]
                                       : "the config exceeds the profile's bounds");
+        }
         if (policy_compile(&c->eff, &c->filter, &c->tables, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", ref);
         c->have_tables = true;

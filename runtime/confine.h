@@ -26,6 +26,7 @@ struct runtime_confinement {
         struct policy_tables tables;
         bool have_tables;
         bool routes;     /* the filter sends calls to the sentry */
+        bool refused;    /* prepare failed because the config exceeds the bounds */
         int sentry_conn; /* connected to the sentry: the process sends its listener here */
 };
 

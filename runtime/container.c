@@ -31,6 +31,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
+#include "sentry/events.h"
 #include "sentry/sentry.h"
 
 static void now_rfc3339(char *buf, size_t len)
@@ -202,6 +203,38 @@ static int enforce_audit(const char *sev, const struct oci_config *cfg, struct s
         return 0;
 }
 
+/* A refused create is a security event too: recorded where the sentry's go. */
+static void record_refusal(const struct sb_global *g, const char *id, const char *bundle,
+                           const char *profile, const char *rule, const char *why)
+{
+        static const char *const tags[] = {"refused", NULL};
+        char host[256] = "localhost";
+        struct sb_err err = {0};
+        struct sentry_event e = {
+            .hostname = host,
+            .container_id = id,
+            .bundle = bundle,
+            .profile = profile,
+            .rule = rule,
+            .syscall = "none",
+            .nr = -1,
+            .pid = getpid(),
+            .uid = (long)geteuid(),
+            .gid = (long)getegid(),
+            .comm = "sandbox",
+            .decision = "deny",
+            .priority = SENTRY_PRIO_WARNING,
+            .tags = tags,
+            .message = why,
+            .source = "sandbox",
+        };
+
+        gethostname(host, sizeof(host) - 1);
+        clock_gettime(CLOCK_REALTIME, &e.time);
+        if (sentry_events_append_one(runtime_events_log(g), &e, &err) < 0)
+                sb_warn("events log: %s", err.msg);
+}
+
 static pid_t clone_init(int flags)
 {
         /* Raw clone with a NULL stack behaves like fork() but creates the user and
@@ -314,12 +347,23 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         if (resolve_paths(opts, &cfg, bundle, rootfs, err) < 0)
                 goto out;
         /* Refusals come before anything is made. */
-        if (g->audit_enforce != NULL && enforce_audit(g->audit_enforce, &cfg, err) < 0)
+        if (g->audit_enforce != NULL && enforce_audit(g->audit_enforce, &cfg, err) < 0) {
+                record_refusal(g, opts->id, bundle, runtime_profile_select(g, &cfg),
+                               "audit-enforce", err->msg);
                 goto out;
+        }
         if (runtime_confinement_prepare(runtime_profile_select(g, &cfg), &cfg, true, &conf, &diags,
                                         err) < 0) {
                 for (size_t i = 0; i + 1 < diags.count; i++)
                         sb_error("%s", diags.items[i]);
+                if (conf.refused) {
+                        char why[4096] = "";
+                        size_t off = 0;
+                        for (size_t i = 0; i < diags.count && off < sizeof(why) - 1; i++)
+                                off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s",
+                                                        i ? "; " : "", diags.items[i]);
+                        record_refusal(g, opts->id, bundle, conf.eff.name, "profile-bounds", why);
+                }
                 goto out;
         }
         if (conf.routes && seccomp_uses_notify(&cfg.linux_.seccomp)) {

@@ -68,7 +68,10 @@ json_t *sentry_event_json(const struct sentry_event *ev)
         }
         sentry_format_time(&ev->time, time, sizeof(time));
 
-        if (ev->suppressed > 0)
+        if (ev->message != NULL)
+                snprintf(output, sizeof(output), "Sandbox: %s (container=%s)", ev->message,
+                         ev->container_id ? ev->container_id : "");
+        else if (ev->suppressed > 0)
                 snprintf(output, sizeof(output),
                          "Sandbox sentry suppressed %" PRIu64
                          " more %s events of %s by rule %s (container=%s)",
@@ -87,7 +90,7 @@ json_t *sentry_event_json(const struct sentry_event *ev)
         json_object_set_new(o, "time", json_string(time));
         json_object_set_new(o, "rule", str_or_null(ev->rule));
         json_object_set_new(o, "priority", json_string(sentry_priority_name(ev->priority)));
-        json_object_set_new(o, "source", json_string("syscall"));
+        json_object_set_new(o, "source", json_string(ev->source ? ev->source : "syscall"));
         json_object_set_new(o, "hostname", str_or_null(ev->hostname));
         json_object_set_new(o, "output", json_string(output));
         json_object_set_new(f, "evt.time", json_string(time));
@@ -129,6 +132,8 @@ json_t *sentry_event_json(const struct sentry_event *ev)
         json_object_set_new(o, "severity", json_string(sentry_priority_name(ev->priority)));
         if (ev->suppressed > 0)
                 json_object_set_new(o, "suppressed", json_integer((json_int_t)ev->suppressed));
+        if (ev->message != NULL)
+                json_object_set_new(o, "message", json_string(ev->message));
         return o;
 }
 
@@ -384,4 +389,19 @@ void sentry_events_close(struct sentry_events *e)
                 close(e->fd);
         free(e->path);
         *e = (struct sentry_events){.fd = -1};
+}
+
+int sentry_events_append_one(const char *path, const struct sentry_event *ev, struct sb_err *err)
+{
+        struct sentry_events log;
+        char *line;
+        int rc;
+
+        if (sentry_events_open(&log, path ? path : SENTRY_EVENTS_DEFAULT_PATH, 0, 0, err) < 0)
+                return -1;
+        line = sentry_event_format(ev);
+        rc = line != NULL ? sentry_events_write(&log, line, err) : sb_err_set(err, ENOMEM, "event");
+        free(line);
+        sentry_events_close(&log);
+        return rc;
 }

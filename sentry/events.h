@@ -57,6 +57,9 @@ struct sentry_event {
         enum sentry_priority priority;
         const char *const *tags; /* NULL-terminated, may be NULL */
         uint64_t suppressed;     /* > 0: a summary of this many suppressed events */
+        const char *message;     /* events without a syscall (a refused create, the
+                                  * sentry lost): the sentence for `output`, may be NULL */
+        const char *source;      /* Falco's `source`; NULL: "syscall" */
 };
 
 /* "2024-05-01T12:34:56.123456789Z". buf >= 40 bytes. */
@@ -115,5 +118,8 @@ int sentry_events_write(struct sentry_events *e, const char *line, struct sb_err
 /* Rotates now: PATH.(keep-1) -> PATH.keep, ..., PATH -> PATH.1, reopen PATH. */
 int sentry_events_rotate(struct sentry_events *e, struct sb_err *err);
 void sentry_events_close(struct sentry_events *e);
+/* Opens the log at `path` (NULL: the default), appends one event, closes it:
+ * for the runtime and the watcher, which write one event each. */
+int sentry_events_append_one(const char *path, const struct sentry_event *ev, struct sb_err *err);
 
 #endif

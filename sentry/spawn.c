@@ -56,7 +56,6 @@ static int watch(const struct sentry_config *cfg, pid_t sentry)
         bool kill_it = cfg->on_loss != SENTRY_LOSS_DENY && cfg->init_pid > 0;
         if (kill_it)
                 kill(cfg->init_pid, SIGKILL);
-        struct sentry_events ev;
         struct sb_err err;
         char host[256] = "localhost";
         gethostname(host, sizeof(host) - 1);
@@ -78,14 +77,7 @@ static int watch(const struct sentry_config *cfg, pid_t sentry)
             .tags = tags,
         };
         clock_gettime(CLOCK_REALTIME, &e.time);
-        if (sentry_events_open(&ev, cfg->events_log ? cfg->events_log : SENTRY_EVENTS_DEFAULT_PATH,
-                               0, 0, &err) == 0) {
-                char *line = sentry_event_format(&e);
-                if (line != NULL)
-                        sentry_events_write(&ev, line, &err);
-                free(line);
-                sentry_events_close(&ev);
-        }
+        sentry_events_append_one(cfg->events_log, &e, &err);
         return 1;
 }
 

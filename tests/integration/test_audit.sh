@@ -143,3 +143,10 @@ PY
 	sb delete --force au-live
 	assert_contains "$out" '"SB-NS-001"' "the host shell is in the host pid namespace"
 }
+
+# docs/audit.md is generated from the catalogue: it must not drift from it.
+test_audit_docs_match_catalogue() {
+	local out
+	out=$(diff <(sb audit --list-checks --format markdown) "$AUDIT_DATA/../../docs/audit.md") ||
+		fail "docs/audit.md is stale; regenerate with: sandbox audit --list-checks --format markdown >docs/audit.md ($out)"
+}

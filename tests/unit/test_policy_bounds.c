@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "audit/audit.h"
 #include "policy/bounds.h"
 #include "policy/profile.h"
 
@@ -116,4 +117,37 @@ Test(policy_bounds, privileged_refused)
         oci_config_free(&cfg);
         policy_profile_free(&p);
         policy_profile_free(&open);
+}
+
+Test(policy_bounds, audit_reports_each_excess_with_its_field)
+{
+        struct policy_profile p;
+        struct oci_config cfg;
+        struct audit_report r = {0};
+
+        profile("{\"maxCapabilities\": [\"CAP_CHOWN\"], \"privateNamespaces\": [\"pid\"]}", &p);
+        config("[\"CAP_CHOWN\", \"CAP_SYS_ADMIN\"]", "[{\"type\": \"mount\"}]", &cfg);
+        audit_check_profile_bounds(&p, &cfg, "bundle/config.json", &r);
+        /* pid shared, SYS_ADMIN in bounding and in effective. */
+        cr_assert_eq(r.count, 3);
+        for (size_t i = 0; i < r.count; i++) {
+                cr_assert_str_eq(r.items[i].check->id, "SB-PROFILE-001");
+                cr_assert_eq(r.items[i].severity, AUDIT_HIGH);
+                cr_assert_str_eq(r.items[i].input, "bundle/config.json");
+                cr_assert_str_eq(r.items[i].value, "strict");
+        }
+        cr_assert_str_eq(r.items[0].field, ".process.capabilities.bounding");
+        cr_assert(strstr(r.items[0].message, "CAP_SYS_ADMIN") != NULL);
+        cr_assert_str_eq(r.items[2].field, ".linux.namespaces");
+        cr_assert(strstr(r.items[2].message, "--pid=host is refused") != NULL);
+        audit_report_free(&r);
+
+        /* Within bounds: nothing. */
+        oci_config_free(&cfg);
+        config("[\"CAP_CHOWN\"]", "[{\"type\": \"pid\"}]", &cfg);
+        audit_check_profile_bounds(&p, &cfg, NULL, &r);
+        cr_assert_eq(r.count, 0);
+        audit_report_free(&r);
+        oci_config_free(&cfg);
+        policy_profile_free(&p);
 }
