@@ -5,6 +5,7 @@
 #define SANDBOX_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define SB_DEFAULT_ROOT "/run/sandbox"
@@ -17,6 +18,9 @@ struct sb_global {
         bool systemd_cgroup;
         const char *profile;       /* --profile NAME|PATH */
         const char *events_log;    /* --events-log PATH */
+        bool events_syslog;        /* --events-syslog */
+        uint64_t events_max_size;  /* --events-max-size BYTES; 0: the default */
+        unsigned events_keep;      /* --events-keep N; 0: the default */
         const char *audit_enforce; /* --audit-enforce SEVERITY: refuse findings at or above */
         const char *rootless;      /* accepted for runc compatibility: true|false|auto */
         const char *criu;          /* accepted for runc compatibility, unused */

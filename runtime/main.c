@@ -1,6 +1,7 @@
 /* sandbox: entry point. Parses the global options the way runc does
  * (`--root`, `--log`, `--log-format`, `--debug`, `--systemd-cgroup`, also in
  * their single-dash and `--opt=value` forms) and dispatches to one command. */
+#include <errno.h>
 #include <getopt.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -39,7 +40,12 @@ static void print_help(FILE *out)
             "  --debug             enable debug logging\n"
             "  --systemd-cgroup    treat cgroupsPath as slice:prefix:name\n"
             "  --profile NAME|PATH policy profile for new containers\n"
-            "  --events-log PATH   security events log (default /var/log/sandbox/events.jsonl)\n"
+            "  --events-log PATH   security events log (default /var/log/sandbox/events.jsonl;\n"
+            "                      - for stderr)\n"
+            "  --events-syslog     also send each security event to syslog (LOG_AUTHPRIV)\n"
+            "  --events-max-size N rotate the events log at N bytes (K, M, G suffixes;\n"
+            "                      default 16M)\n"
+            "  --events-keep N     rotated events logs kept (default 5)\n"
             "  --audit-enforce SEV refuse to create a container with audit findings at or\n"
             "                      above SEV (critical, high, medium, low, info)\n"
             "  --rootless VALUE    accepted for runc compatibility (true|false|auto)\n"
@@ -60,8 +66,30 @@ enum {
         OPT_EVENTS,
         OPT_ROOTLESS,
         OPT_CRIU,
-        OPT_AUDIT_ENFORCE
+        OPT_AUDIT_ENFORCE,
+        OPT_EVENTS_SYSLOG,
+        OPT_EVENTS_MAX,
+        OPT_EVENTS_KEEP
 };
+
+/* "16M", "512K", "1G", "4096": bytes; 0 on a malformed or zero value. */
+static uint64_t parse_size(const char *s)
+{
+        char *end;
+        unsigned long long v;
+
+        errno = 0;
+        v = strtoull(s, &end, 10);
+        if (end == s || errno != 0 || s[0] == '-')
+                return 0;
+        if (*end == 'K' || *end == 'k')
+                v <<= 10, end++;
+        else if (*end == 'M' || *end == 'm')
+                v <<= 20, end++;
+        else if (*end == 'G' || *end == 'g')
+                v <<= 30, end++;
+        return *end == '\0' ? (uint64_t)v : 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -76,6 +104,9 @@ int main(int argc, char **argv)
             {"rootless", required_argument, NULL, OPT_ROOTLESS},
             {"criu", required_argument, NULL, OPT_CRIU},
             {"audit-enforce", required_argument, NULL, OPT_AUDIT_ENFORCE},
+            {"events-syslog", no_argument, NULL, OPT_EVENTS_SYSLOG},
+            {"events-max-size", required_argument, NULL, OPT_EVENTS_MAX},
+            {"events-keep", required_argument, NULL, OPT_EVENTS_KEEP},
             {"version", no_argument, NULL, 'v'},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
@@ -120,6 +151,31 @@ int main(int argc, char **argv)
                 case OPT_AUDIT_ENFORCE:
                         g.audit_enforce = optarg;
                         break;
+                case OPT_EVENTS_SYSLOG:
+                        g.events_syslog = true;
+                        break;
+                case OPT_EVENTS_MAX:
+                        g.events_max_size = parse_size(optarg);
+                        if (g.events_max_size < 4096) {
+                                fprintf(stderr,
+                                        "sandbox: --events-max-size: '%s' is not a size of at "
+                                        "least 4096 bytes (4096, 512K, 16M, 1G)\n",
+                                        optarg);
+                                return 2;
+                        }
+                        break;
+                case OPT_EVENTS_KEEP: {
+                        uint64_t k = parse_size(optarg);
+                        if (k == 0 || k > 1000 || strpbrk(optarg, "KkMmGg") != NULL) {
+                                fprintf(stderr,
+                                        "sandbox: --events-keep: '%s' is not a number from 1 "
+                                        "to 1000\n",
+                                        optarg);
+                                return 2;
+                        }
+                        g.events_keep = (unsigned)k;
+                        break;
+                }
                 case 'v':
                         print_version();
                         return 0;

@@ -76,6 +76,7 @@ char *runtime_state_to_json(const struct runtime_state *st)
                 json_object_set_new(o, "cgroup_path",
                                     json_string(st->cgroup_path ? st->cgroup_path : ""));
         json_object_set_new(o, "profile", json_string(st->profile ? st->profile : ""));
+        json_object_set_new(o, "events_log", json_string(st->events_log ? st->events_log : ""));
         char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
         json_decref(o);
         return s;
@@ -124,6 +125,8 @@ int runtime_state_from_json(const char *buf, size_t len, struct runtime_state *s
                 st->cgroup_path = strdup(cg ? cg : "");
                 const char *pr = json_string_value(json_object_get(o, "profile"));
                 st->profile = strdup(pr ? pr : "");
+                const char *ev = json_string_value(json_object_get(o, "events_log"));
+                st->events_log = strdup(ev ? ev : "");
         }
         if (json_is_object(ann)) {
                 size_t n = json_object_size(ann), i = 0;
@@ -142,7 +145,7 @@ int runtime_state_from_json(const char *buf, size_t len, struct runtime_state *s
         }
         json_decref(o);
         if (!st->id || !st->bundle || !st->rootfs || !st->oci_version || !st->created ||
-            !st->cgroup_path || !st->profile) {
+            !st->cgroup_path || !st->profile || !st->events_log) {
                 runtime_state_free(st);
                 return sb_err_set(err, ENOMEM, "state.json");
         }
@@ -158,6 +161,7 @@ void runtime_state_free(struct runtime_state *st)
         free(st->created);
         free(st->cgroup_path);
         free(st->profile);
+        free(st->events_log);
         for (size_t i = 0; i < st->annotations.count; i++) {
                 free(st->annotations.items[i].key);
                 free(st->annotations.items[i].value);

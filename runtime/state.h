@@ -38,6 +38,7 @@ struct runtime_state {
         struct oci_kv_list annotations;
         char *cgroup_path; /* the container's cgroup relative to each hierarchy; "" if none */
         char *profile;     /* the policy profile's file; "" if none */
+        char *events_log;  /* where its security events go ("-": stderr); "" if unknown */
         pid_t sentry_pid;
         uint64_t sentry_start_time;
 };

@@ -3,6 +3,7 @@
 #include "sentry/events.h"
 
 #include <errno.h>
+#include <syslog.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -148,6 +149,16 @@ char *sentry_event_format(const struct sentry_event *ev)
                 line = NULL;
         free(s);
         return line;
+}
+
+bool sentry_event_line_is_for(const char *line, size_t len, const char *id)
+{
+        json_t *o = json_loadb(line, len, 0, NULL);
+        const char *cid = json_string_value(json_object_get(o, "container_id"));
+        bool yes = cid != NULL && strcmp(cid, id) == 0;
+
+        json_decref(o);
+        return yes;
 }
 
 /* Rate limiting. */
@@ -404,4 +415,17 @@ int sentry_events_append_one(const char *path, const struct sentry_event *ev, st
         free(line);
         sentry_events_close(&log);
         return rc;
+}
+
+void sentry_events_syslog(const struct sentry_event *ev)
+{
+        json_t *o = sentry_event_json(ev);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+        json_decref(o);
+        if (s == NULL)
+                return;
+        openlog("sandbox", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+        syslog(LOG_AUTHPRIV | (int)ev->priority, "%s", s);
+        free(s);
 }

@@ -102,6 +102,10 @@ size_t sentry_ratelimit_expired(struct sentry_ratelimit *rl, uint64_t now_ns,
 /* Nanoseconds until the earliest pending summary is due, or -1 if none. */
 int64_t sentry_ratelimit_next_due(const struct sentry_ratelimit *rl, uint64_t now_ns);
 
+/* True when `line` (one line of the log, without its newline) is an event of
+ * container `id`. Pure: `events --follow` filters the shared log with it. */
+bool sentry_event_line_is_for(const char *line, size_t len, const char *id);
+
 /* The log file. */
 struct sentry_events {
         char *path; /* NULL: stderr */
@@ -121,5 +125,8 @@ void sentry_events_close(struct sentry_events *e);
 /* Opens the log at `path` (NULL: the default), appends one event, closes it:
  * for the runtime and the watcher, which write one event each. */
 int sentry_events_append_one(const char *path, const struct sentry_event *ev, struct sb_err *err);
+/* Sends the event's JSON to syslog(3) (ident "sandbox", LOG_AUTHPRIV, the
+ * syslog level of its priority: Falco's names are syslog's levels). */
+void sentry_events_syslog(const struct sentry_event *ev);
 
 #endif

@@ -34,6 +34,8 @@ static void write_line(struct sentry_state *s, const struct sentry_event *ev)
         if (sentry_events_write(&s->events, line, &err) < 0)
                 sb_warn("sentry: %s", err.msg);
         free(line);
+        if (s->cfg->syslog)
+                sentry_events_syslog(ev);
 }
 
 void sentry_write_event(struct sentry_state *s, const struct sentry_event *ev)

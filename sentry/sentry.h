@@ -57,6 +57,7 @@ struct sentry_config {
          * applies on_loss (kills init_pid). sentry_spawn then returns the
          * sentry's own pid, which is not a child of the caller. */
         bool watch_loss;
+        bool syslog; /* also send each event to syslog(3), LOG_AUTHPRIV */
 };
 
 /* Forks the sentry: it setsid()s, closes every descriptor but the control

@@ -78,6 +78,8 @@ static int watch(const struct sentry_config *cfg, pid_t sentry)
         };
         clock_gettime(CLOCK_REALTIME, &e.time);
         sentry_events_append_one(cfg->events_log, &e, &err);
+        if (cfg->syslog)
+                sentry_events_syslog(&e);
         return 1;
 }
 

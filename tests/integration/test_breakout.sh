@@ -14,10 +14,6 @@ BK_PROFILES=$(cd "$BK_DIR/../../profiles" && pwd)
 
 # What the default profile does with each attempt:
 #   attempt  syscall  decision(deny|allow|none)  errno(or ok)  path(- none; *suffix)
-# Known gap: a personality value outside Docker's list is refused by the
-# kernel filter's default action, which writes no event (the profile language
-# cannot yet route "every other value" of one argument to the sentry); the
-# attempt is asserted to be refused, and to leave no event, until it can.
 BK_DEFAULT_EXPECT='
 setns             setns             deny  EPERM  -
 mount             mount             deny  EPERM  /mnt
@@ -72,7 +68,7 @@ syslog            syslog            deny  EPERM  -
 settimeofday      settimeofday      deny  EPERM  -
 clock_settime     clock_settime     deny  EPERM  -
 adjtimex          adjtimex          allow ok     -
-personality       personality       none  EPERM  -
+personality       personality       deny  EPERM  -
 chroot            chroot            allow EPERM  /
 seccomp_listener  seccomp           none  EPERM  -
 seccomp_plain     seccomp           none  ok     -
