@@ -94,10 +94,7 @@ static bool unconditional(const struct policy_rule *r)
 
 /* ---- the OCI seccomp section being built ---- */
 
-struct builder {
-        struct oci_seccomp s;
-        size_t cap;
-};
+#define builder policy_seccomp
 
 static struct oci_seccomp_syscall *add_entry(struct builder *b, size_t n_names, size_t n_args)
 {
@@ -370,8 +367,34 @@ static int check_verdicts(const struct policy_profile *p, struct sb_err *err)
 
 /* ---- the compiler ---- */
 
+void policy_seccomp_free(struct policy_seccomp *b)
+{
+        builder_free(b);
+        memset(b, 0, sizeof(*b));
+}
+
 int policy_compile(const struct policy_profile *p, scmp_filter_ctx *filter,
                    struct policy_tables *tables, struct sb_err *err)
+{
+        struct policy_seccomp b;
+        int rc;
+
+        if (filter != NULL)
+                *filter = NULL;
+        if (policy_compile_oci(p, &b, tables, err) < 0)
+                return -1;
+        rc = filter != NULL ? runtime_seccomp_compile(&b.s, filter, err) : 0;
+        if (rc < 0) {
+                sb_err_prefix(err, "profile `%s`", p->name ? p->name : "?");
+                if (tables != NULL)
+                        policy_tables_free(tables);
+        }
+        policy_seccomp_free(&b);
+        return rc;
+}
+
+int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *out,
+                       struct policy_tables *tables, struct sb_err *err)
 {
         struct builder b = {0};
         enum oci_seccomp_action def_a, seccomp_a;
@@ -381,8 +404,7 @@ int policy_compile(const struct policy_profile *p, scmp_filter_ctx *filter,
         char **names = NULL;
         int rc = -1;
 
-        if (filter != NULL)
-                *filter = NULL;
+        memset(out, 0, sizeof(*out));
         if (check_verdicts(p, err) < 0 || check_overlaps(p, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", p->name ? p->name : "?");
 
@@ -466,19 +488,11 @@ int policy_compile(const struct policy_profile *p, scmp_filter_ctx *filter,
                 }
         }
 
-        if (filter != NULL && runtime_seccomp_compile(&b.s, filter, err) < 0) {
-                sb_err_prefix(err, "profile `%s`", p->name ? p->name : "?");
+        if (tables != NULL && build_tables(p, tables, guard, notify_all, err) < 0)
                 goto fail;
-        }
-        if (tables != NULL && build_tables(p, tables, guard, notify_all, err) < 0) {
-                if (filter != NULL) {
-                        runtime_seccomp_release(*filter);
-                        *filter = NULL;
-                }
-                goto fail;
-        }
-        rc = 0;
-        goto fail;
+        free(names);
+        *out = b;
+        return 0;
 nomem:
         sb_err_set(err, ENOMEM, "compile profile `%s`", p->name ? p->name : "?");
 fail:

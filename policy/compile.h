@@ -29,4 +29,15 @@
 int policy_compile(const struct policy_profile *eff, scmp_filter_ctx *filter,
                    struct policy_tables *tables, struct sb_err *err);
 
+/* The kernel filter as an OCI seccomp section (what policy_compile() hands
+ * to runtime_seccomp_compile()), for callers that cache the compiled
+ * program. Its syscall names point into `eff`, which must outlive it. */
+struct policy_seccomp {
+        struct oci_seccomp s;
+        size_t cap;
+};
+int policy_compile_oci(const struct policy_profile *eff, struct policy_seccomp *out,
+                       struct policy_tables *tables, struct sb_err *err);
+void policy_seccomp_free(struct policy_seccomp *s);
+
 #endif

@@ -7,8 +7,20 @@
 
 /* Built once: the names of native syscall numbers 0..POLICY_SYSCALL_NR_MAX. */
 static char *by_nr[POLICY_SYSCALL_NR_MAX];
-static const char *sorted[POLICY_SYSCALL_NR_MAX];
+static const char *sorted[POLICY_SYSCALL_NR_MAX]; /* in number order */
 static size_t n_names;
+/* The same names in strcmp order, for lookups by name: a profile names
+ * hundreds of syscalls, each looked up several times. */
+struct named {
+        const char *name;
+        int nr;
+};
+static struct named by_name[POLICY_SYSCALL_NR_MAX];
+
+static int cmp_named(const void *a, const void *b)
+{
+        return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
 
 static void build(void)
 {
@@ -16,9 +28,12 @@ static void build(void)
                 return;
         for (int nr = 0; nr < POLICY_SYSCALL_NR_MAX; nr++) {
                 by_nr[nr] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-                if (by_nr[nr] != NULL)
+                if (by_nr[nr] != NULL) {
+                        by_name[n_names] = (struct named){by_nr[nr], nr};
                         sorted[n_names++] = by_nr[nr];
+                }
         }
+        qsort(by_name, n_names, sizeof(by_name[0]), cmp_named);
 }
 
 int policy_syscall_nr(const char *name)
@@ -27,6 +42,12 @@ int policy_syscall_nr(const char *name)
 
         if (name == NULL || name[0] == '\0')
                 return -1;
+        build();
+        const struct named key = {name, 0}, *hit;
+        hit = bsearch(&key, by_name, n_names, sizeof(by_name[0]), cmp_named);
+        if (hit != NULL)
+                return hit->nr;
+        /* Not native: unknown, or a syscall of another architecture. */
         nr = seccomp_syscall_resolve_name(name);
         if (nr == __NR_SCMP_ERROR)
                 return -1;

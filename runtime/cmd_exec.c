@@ -329,8 +329,10 @@ static int run(struct sb_global *g, int argc, char **argv)
                         if (conf.sentry_conn < 0)
                                 goto fail;
                 }
-                o.conf = &conf;
         }
+        if (runtime_confinement_prepare_oci(&cfg, &conf, &err) < 0)
+                goto fail;
+        o.conf = &conf;
         if (runtime_exec(g, &o, &st, &cfg, &exit_code, &err) < 0)
                 goto fail;
         code = exit_code;

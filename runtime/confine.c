@@ -14,6 +14,7 @@
 #include "policy/bounds.h"
 #include "policy/compile.h"
 #include "runtime/log.h"
+#include "runtime/seccomp_cache.h"
 #include "runtime/seccomp_oci.h"
 #include "runtime/state.h"
 #include "runtime/terminal.h"
@@ -50,17 +51,31 @@ int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, b
                                       ? diags->items[diags->count - 1]
                                       : "the config exceeds the profile's bounds");
         }
-        if (policy_compile(&c->eff, &c->filter, &c->tables, err) < 0)
+        struct policy_seccomp ps;
+        if (policy_compile_oci(&c->eff, &ps, &c->tables, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", ref);
         c->have_tables = true;
-        c->routes = runtime_seccomp_has_notify(c->filter);
+        int r = runtime_seccomp_program(&ps.s, &c->filter, err);
+        policy_seccomp_free(&ps);
+        if (r < 0)
+                return sb_err_prefix(err, "profile `%s`", ref);
+        c->routes = c->filter.has_notify;
         return 0;
+}
+
+int runtime_confinement_prepare_oci(const struct oci_config *cfg, struct runtime_confinement *c,
+                                    struct sb_err *err)
+{
+        runtime_bpf_free(&c->oci);
+        if (!cfg->linux_.seccomp.present)
+                return 0;
+        return runtime_seccomp_program(&cfg->linux_.seccomp, &c->oci, err);
 }
 
 void runtime_confinement_free(struct runtime_confinement *c)
 {
-        if (c->filter != NULL)
-                runtime_seccomp_release(c->filter);
+        runtime_bpf_free(&c->filter);
+        runtime_bpf_free(&c->oci);
         if (c->have_tables)
                 policy_tables_free(&c->tables);
         if (c->have_profile)
@@ -76,9 +91,9 @@ int runtime_confinement_load(const struct runtime_confinement *c, struct sb_err 
 {
         int notify_fd = -1;
 
-        if (c == NULL || c->filter == NULL)
+        if (c == NULL || c->filter.len == 0)
                 return 0;
-        if (runtime_seccomp_load(c->filter, &notify_fd, err) < 0)
+        if (runtime_bpf_load(&c->filter, &notify_fd, err) < 0)
                 return sb_err_prefix(err, "profile filter");
         if (notify_fd < 0)
                 return 0;

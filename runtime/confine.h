@@ -14,6 +14,7 @@
 #include "runtime/commands.h"
 #include "runtime/error.h"
 #include "runtime/oci_config.h"
+#include "runtime/seccomp_oci.h"
 
 #define SB_PROFILE_ANNOTATION "dev.sandbox.profile"
 #define SB_EVENTS_LOG_DEFAULT "/var/log/sandbox/events.jsonl"
@@ -22,7 +23,8 @@ struct runtime_confinement {
         char *profile_path; /* the file the profile came from */
         struct policy_profile eff;
         bool have_profile;
-        scmp_filter_ctx filter; /* loaded in the container after the OCI filter */
+        struct runtime_bpf filter; /* loaded in the container after the OCI filter */
+        struct runtime_bpf oci;    /* the config's linux.seccomp; len 0: none */
         struct policy_tables tables;
         bool have_tables;
         bool routes;     /* the filter sends calls to the sentry */
@@ -40,6 +42,12 @@ int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, b
                                 struct runtime_confinement *c, struct sb_diags *diags,
                                 struct sb_err *err);
 void runtime_confinement_free(struct runtime_confinement *c);
+
+/* The config's own linux.seccomp filter as a program, into c->oci (nothing
+ * when the config has none). In the runtime, before the container's
+ * processes exist: they only load it. */
+int runtime_confinement_prepare_oci(const struct oci_config *cfg, struct runtime_confinement *c,
+                                    struct sb_err *err);
 
 /* In the container, after the OCI filter: loads the profile's filter and
  * hands its listener to the sentry. */

@@ -233,6 +233,8 @@ static void record_refusal(const struct sb_global *g, const char *id, const char
         clock_gettime(CLOCK_REALTIME, &e.time);
         if (sentry_events_append_one(runtime_events_log(g), &e, &err) < 0)
                 sb_warn("events log: %s", err.msg);
+        if (g->events_syslog)
+                sentry_events_syslog(&e);
 }
 
 static pid_t clone_init(int flags)
@@ -366,6 +368,8 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 }
                 goto out;
         }
+        if (runtime_confinement_prepare_oci(&cfg, &conf, err) < 0)
+                goto out;
         if (conf.routes && seccomp_uses_notify(&cfg.linux_.seccomp)) {
                 /* The kernel allows one seccomp listener per process. */
                 sb_err_set(err, 0,
@@ -391,6 +395,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         st.created = created;
         st.owner = getuid();
         st.profile = conf.profile_path;
+        st.events_log = (char *)runtime_events_log(g);
         if (copy_annotations(&cfg.annotations, &st.annotations) < 0) {
                 sb_err_set(err, ENOMEM, "annotations");
                 goto out;
@@ -519,6 +524,9 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                     .log_fd = sb_log_fd(),
                     .listen_fd = sentry_listen,
                     .watch_loss = true,
+                    .syslog = g->events_syslog,
+                    .events_max_bytes = g->events_max_size,
+                    .events_keep = g->events_keep,
                 };
                 int ctl = -1;
                 if (sentry_spawn(&sc, &sentry_pid, &ctl, err) < 0)

@@ -122,7 +122,7 @@ __attribute__((noreturn)) static void exec_child(const struct runtime_exec_opts 
         }
         if (runtime_lookup_exec(p, exe, sizeof(exe), &err) < 0)
                 goto fail;
-        runtime_exec_process(p, &cfg->linux_.seccomp, o->conf, o->preserve_fds, 0, report_fd, exe);
+        runtime_exec_process(p, o->conf, o->preserve_fds, 0, report_fd, exe);
 fail:
         dprintf(report_fd, "%s", err.msg);
         _exit(127);

@@ -166,9 +166,8 @@ __attribute__((noreturn)) static void finish_and_exec(struct runtime_init_ctx *c
                 }
                 _exit(127);
         }
-        runtime_exec_process(&cfg->process, &cfg->linux_.seccomp, ctx->conf,
-                             ctx->opts->preserve_fds, ctx->preserve_fds - ctx->opts->preserve_fds,
-                             conn, exe);
+        runtime_exec_process(&cfg->process, ctx->conf, ctx->opts->preserve_fds,
+                             ctx->preserve_fds - ctx->opts->preserve_fds, conn, exe);
 }
 
 void runtime_init_main(struct runtime_init_ctx *ctx)

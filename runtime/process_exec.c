@@ -81,18 +81,14 @@ static char **build_env(const struct oci_process *p, int listen_fds)
         return env;
 }
 
-void runtime_exec_process(const struct oci_process *p, const struct oci_seccomp *seccomp,
-                          const struct runtime_confinement *conf, int preserve_fds, int listen_fds,
-                          int report_fd, const char *exe)
+void runtime_exec_process(const struct oci_process *p, const struct runtime_confinement *conf,
+                          int preserve_fds, int listen_fds, int report_fd, const char *exe)
 {
         struct sb_err err = {0};
-        scmp_filter_ctx filter = NULL;
+        /* linux.seccomp, compiled by the runtime before this process existed */
+        const struct runtime_bpf *filter = conf != NULL && conf->oci.len > 0 ? &conf->oci : NULL;
         int notify_fd = -1;
         const char *step = "seccomp";
-
-        if (seccomp != NULL && seccomp->present &&
-            runtime_seccomp_compile(seccomp, &filter, &err) < 0)
-                goto fail;
         if (p->no_new_privileges) {
                 /* Identity first, then no_new_privs, then the filter: with NNP set,
                  * loading a filter needs no privilege, so it can come last. */
@@ -103,7 +99,7 @@ void runtime_exec_process(const struct oci_process *p, const struct oci_seccomp 
                 if (runtime_set_no_new_privs(&err) < 0)
                         goto fail;
                 step = "seccomp";
-                if (filter && runtime_seccomp_load(filter, &notify_fd, &err) < 0)
+                if (filter && runtime_bpf_load(filter, &notify_fd, &err) < 0)
                         goto fail;
                 step = "profile";
                 if (runtime_confinement_load(conf, &err) < 0)
@@ -111,7 +107,7 @@ void runtime_exec_process(const struct oci_process *p, const struct oci_seccomp 
         } else {
                 /* Without NNP, loading a filter needs CAP_SYS_ADMIN, which the
                  * configured identity may not have: load it first (runc does too). */
-                if (filter && runtime_seccomp_load(filter, &notify_fd, &err) < 0)
+                if (filter && runtime_bpf_load(filter, &notify_fd, &err) < 0)
                         goto fail;
                 /* The profile's filter comes after the OCI one: both apply and
                  * the stricter action wins; its listener goes to the sentry. */
@@ -122,8 +118,6 @@ void runtime_exec_process(const struct oci_process *p, const struct oci_seccomp 
                 if (runtime_apply_identity(p, &err) < 0)
                         goto fail;
         }
-        if (filter)
-                runtime_seccomp_release(filter);
         if (notify_fd >= 0) {
                 /* The runtime on the host forwards it to linux.seccomp.listenerPath. */
                 step = "seccomp listener";

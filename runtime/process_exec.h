@@ -19,7 +19,6 @@ int runtime_lookup_exec(const struct oci_process *p, char *out, size_t len, stru
  * to report_fd and exits 127. listen_fds > 0 adds LISTEN_FDS/LISTEN_PID. */
 struct runtime_confinement;
 __attribute__((noreturn)) void runtime_exec_process(const struct oci_process *p,
-                                                    const struct oci_seccomp *seccomp,
                                                     const struct runtime_confinement *conf,
                                                     int preserve_fds, int listen_fds, int report_fd,
                                                     const char *exe);

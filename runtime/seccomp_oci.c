@@ -420,33 +420,36 @@ bool runtime_seccomp_has_notify(scmp_filter_ctx ctx)
         return f != NULL && f->has_notify;
 }
 
-/* Loads the filter with seccomp(2) ourselves, for flags the linked libseccomp
- * cannot set (WAIT_KILLABLE_RECV before libseccomp 2.6). The program is the
- * one libseccomp would load: we only export it. */
-static int load_by_hand(scmp_filter_ctx ctx, bool has_notify, int *notify_fd, struct sb_err *err)
+/* The program libseccomp would load, and the seccomp(2) flags it would load
+ * it with, plus WAIT_KILLABLE_RECV, which libseccomp < 2.6 cannot set. */
+int runtime_seccomp_export(scmp_filter_ctx ctx, struct runtime_bpf *out, struct sb_err *err)
 {
+        const struct filter_facts *f = facts_find(ctx);
+        bool has_notify = f != NULL && f->has_notify;
         _cleanup_close_ int mfd = -1;
-        _cleanup_free_ struct sock_filter *insns = NULL;
-        unsigned long flags = SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
-        struct sock_fprog prog;
         struct stat st;
         uint32_t v;
-        long ret;
         int r;
 
+        memset(out, 0, sizeof(*out));
+        if (ctx == NULL)
+                return sb_err_set(err, EINVAL, "seccomp: no filter to export");
+        if (f != NULL && f->wait_killable)
+                out->flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
         if (seccomp_attr_get(ctx, SCMP_FLTATR_CTL_TSYNC, &v) == 0 && v)
-                flags |= SECCOMP_FILTER_FLAG_TSYNC;
+                out->flags |= SECCOMP_FILTER_FLAG_TSYNC;
         if (seccomp_attr_get(ctx, SCMP_FLTATR_CTL_LOG, &v) == 0 && v)
-                flags |= SECCOMP_FILTER_FLAG_LOG;
+                out->flags |= SECCOMP_FILTER_FLAG_LOG;
         if (seccomp_attr_get(ctx, SCMP_FLTATR_CTL_SSB, &v) == 0 && v)
-                flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+                out->flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
         if (has_notify) {
-                flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+                out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
                 /* TSYNC returns a thread id on failure, which would be
                  * mistaken for the listener fd without TSYNC_ESRCH. */
-                if (flags & SECCOMP_FILTER_FLAG_TSYNC)
-                        flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+                if (out->flags & SECCOMP_FILTER_FLAG_TSYNC)
+                        out->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
         }
+        out->has_notify = has_notify;
 
         mfd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
         if (mfd < 0)
@@ -460,47 +463,51 @@ static int load_by_hand(scmp_filter_ctx ctx, bool has_notify, int *notify_fd, st
             st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
                 return sb_err_set(err, 0, "seccomp: exported filter has a bad size (%lld bytes)",
                                   (long long)st.st_size);
-        insns = malloc((size_t)st.st_size);
-        if (insns == NULL)
+        out->insns = malloc((size_t)st.st_size);
+        if (out->insns == NULL)
                 return sb_err_set(err, ENOMEM, "seccomp: filter buffer");
-        if (pread(mfd, insns, (size_t)st.st_size, 0) != st.st_size)
+        if (pread(mfd, out->insns, (size_t)st.st_size, 0) != st.st_size) {
+                runtime_bpf_free(out);
                 return sb_err_set(err, errno ? errno : EIO, "seccomp: read exported filter");
-        prog.len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter));
-        prog.filter = insns;
+        }
+        out->len = (size_t)st.st_size / sizeof(struct sock_filter);
+        return 0;
+}
 
-        ret = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+int runtime_bpf_load(const struct runtime_bpf *p, int *notify_fd, struct sb_err *err)
+{
+        struct sock_fprog prog = {.len = (unsigned short)p->len, .filter = p->insns};
+        long ret;
+
+        *notify_fd = -1;
+        if (p->insns == NULL || p->len == 0 || p->len > BPF_MAXINSNS)
+                return sb_err_set(err, EINVAL, "seccomp: no filter to load");
+        ret = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog);
         if (ret < 0)
                 return sb_err_set(err, errno, "seccomp(SECCOMP_SET_MODE_FILTER, flags=%#lx)",
-                                  flags);
-        if (has_notify)
+                                  p->flags);
+        if (p->has_notify)
                 *notify_fd = (int)ret;
         return 0;
 }
 
+void runtime_bpf_free(struct runtime_bpf *p)
+{
+        free(p->insns);
+        memset(p, 0, sizeof(*p));
+}
+
 int runtime_seccomp_load(scmp_filter_ctx ctx, int *notify_fd, struct sb_err *err)
 {
-        const struct filter_facts *f = facts_find(ctx);
-        bool has_notify = f != NULL && f->has_notify;
+        struct runtime_bpf p;
         int r;
 
         *notify_fd = -1;
-        if (ctx == NULL)
-                return sb_err_set(err, EINVAL, "seccomp: no filter to load");
-        if (f != NULL && f->wait_killable)
-                return load_by_hand(ctx, has_notify, notify_fd, err);
-
-        r = seccomp_load(ctx);
-        if (r < 0)
-                return sb_err_set(err, -r, "seccomp_load");
-        if (has_notify) {
-                r = seccomp_notify_fd(ctx);
-                if (r < 0)
-                        return sb_err_set(err, -r, "seccomp_notify_fd");
-                /* The listener is O_CLOEXEC. libseccomp remembers the number
-                 * too, but only seccomp_reset(NULL, ...) would touch it. */
-                *notify_fd = r;
-        }
-        return 0;
+        if (runtime_seccomp_export(ctx, &p, err) < 0)
+                return -1;
+        r = runtime_bpf_load(&p, notify_fd, err);
+        runtime_bpf_free(&p);
+        return r;
 }
 
 /* {"ociVersion", "fds": ["seccompFd"], "pid", "metadata", "state"} */

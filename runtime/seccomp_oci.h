@@ -13,6 +13,7 @@
 #ifndef SANDBOX_RUNTIME_SECCOMP_OCI_H
 #define SANDBOX_RUNTIME_SECCOMP_OCI_H
 
+#include <linux/filter.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,6 +35,22 @@
  * Errors name the JSON path: "linux.seccomp.syscalls[3]: ...".
  * On success *out owns the filter: free it with runtime_seccomp_release(). */
 int runtime_seccomp_compile(const struct oci_seccomp *s, scmp_filter_ctx *out, struct sb_err *err);
+
+/* A filter ready for seccomp(2): the BPF program libseccomp generated and
+ * the flags to load it with. Built once (in the runtime, before the
+ * container's init exists; see seccomp_cache.h) and loaded as is. */
+struct runtime_bpf {
+        struct sock_filter *insns;
+        size_t len;          /* instructions */
+        unsigned long flags; /* SECCOMP_FILTER_FLAG_* */
+        bool has_notify;     /* SCMP_ACT_NOTIFY rules: loading returns a listener */
+};
+
+/* Exports a filter from runtime_seccomp_compile() as a program. */
+int runtime_seccomp_export(scmp_filter_ctx ctx, struct runtime_bpf *out, struct sb_err *err);
+/* seccomp(SECCOMP_SET_MODE_FILTER): as runtime_seccomp_load(). */
+int runtime_bpf_load(const struct runtime_bpf *p, int *notify_fd, struct sb_err *err);
+void runtime_bpf_free(struct runtime_bpf *p);
 
 /* Loads a filter built by runtime_seccomp_compile() into the calling thread
  * (all threads with SECCOMP_FILTER_FLAG_TSYNC). The caller must have set
