@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
@@ -14,27 +15,64 @@ static const cap_value_t dac_caps[] = {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CA
                                        CAP_FSETID,       CAP_MKNOD,           CAP_CHOWN};
 #define N_DAC_CAPS (sizeof(dac_caps) / sizeof(dac_caps[0]))
 
+/* The sentry's own identity, read once: it never changes while the sentry
+ * runs, so each operation only switches to the target and back, without
+ * reading it again (each read is a system call, and opens are hot). */
+static struct {
+        bool ready;
+        gid_t groups[SENTRY_MAX_GROUPS];
+        int n_groups;
+        cap_t caps;
+        mode_t umask;
+        uid_t euid;
+        gid_t egid;
+} base;
+
+static int base_init(struct sb_err *err)
+{
+        if (base.ready)
+                return 0;
+        base.n_groups = getgroups(SENTRY_MAX_GROUPS, base.groups);
+        if (base.n_groups < 0)
+                return sb_err_set(err, errno, "getgroups");
+        base.caps = cap_get_proc();
+        if (base.caps == NULL)
+                return sb_err_set(err, errno, "cap_get_proc");
+        base.umask = umask(0);
+        umask(base.umask);
+        base.euid = geteuid();
+        base.egid = getegid();
+        base.ready = true;
+        return 0;
+}
+
+static bool same_groups(const struct sentry_proc *p)
+{
+        if (p->n_groups != (size_t)base.n_groups)
+                return false;
+        for (size_t i = 0; i < p->n_groups; i++)
+                if (p->groups[i] != base.groups[i])
+                        return false;
+        return true;
+}
+
 int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *saved,
                        struct sb_err *err)
 {
-        cap_t caps;
+        memset(saved, 0, sizeof(*saved));
+        if (base_init(err) < 0)
+                return -1;
 
-        saved->caps = NULL;
-        saved->has_umask = false;
-        saved->n_groups = getgroups(SENTRY_MAX_GROUPS, saved->groups);
-        if (saved->n_groups < 0)
-                return sb_err_set(err, errno, "getgroups");
-        saved->caps = cap_get_proc();
-        if (saved->caps == NULL)
-                return sb_err_set(err, errno, "cap_get_proc");
-
-        saved->umask = umask((mode_t)p->umask);
+        umask((mode_t)p->umask);
         saved->has_umask = true;
         /* Groups first, then fsgid, then fsuid: each later step may drop the
          * right to make the earlier ones. */
-        if (setgroups(p->n_groups, p->groups) < 0) {
-                sb_err_set(err, errno, "setgroups for pid %d", (int)p->pid);
-                goto fail;
+        if (!same_groups(p)) {
+                if (setgroups(p->n_groups, p->groups) < 0) {
+                        sb_err_set(err, errno, "setgroups for pid %d", (int)p->pid);
+                        goto fail;
+                }
+                saved->groups_changed = true;
         }
         setfsgid((gid_t)p->fsgid);
         if ((long)setfsgid((gid_t)-1) != p->fsgid) {
@@ -42,6 +80,7 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
                 goto fail;
         }
         setfsuid((uid_t)p->fsuid);
+        saved->caps_changed = (uid_t)p->fsuid != base.euid; /* the kernel changes them */
         if ((long)setfsuid((uid_t)-1) != p->fsuid) {
                 sb_err_set(err, EPERM, "setfsuid %ld for pid %d", p->fsuid, (int)p->pid);
                 goto fail;
@@ -49,18 +88,25 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
 
         /* setfsuid() to a non-zero id already cleared the file capabilities;
          * for fsuid 0 keep only those the target has itself. */
-        caps = cap_get_proc();
+        cap_t caps = cap_dup(base.caps);
+        bool drop = false;
         if (caps == NULL) {
-                sb_err_set(err, errno, "cap_get_proc");
+                sb_err_set(err, errno, "cap_dup");
                 goto fail;
         }
         for (size_t i = 0; i < N_DAC_CAPS; i++) {
+                cap_flag_value_t v = CAP_CLEAR;
                 bool has = p->same_userns && (p->cap_eff & (1ull << dac_caps[i]));
-                if (!has)
+                cap_get_flag(caps, dac_caps[i], CAP_EFFECTIVE, &v);
+                if (!has && v == CAP_SET) {
                         cap_set_flag(caps, CAP_EFFECTIVE, 1, &dac_caps[i], CAP_CLEAR);
+                        drop = true;
+                }
         }
-        int r = cap_set_proc(caps);
+        int r = drop ? cap_set_proc(caps) : 0;
         cap_free(caps);
+        if (drop)
+                saved->caps_changed = true;
         if (r < 0) {
                 sb_err_set(err, errno, "cap_set_proc for pid %d", (int)p->pid);
                 goto fail;
@@ -73,17 +119,16 @@ fail:
 
 void sentry_creds_leave(struct sentry_saved_creds *saved)
 {
-        setfsuid(geteuid());
-        setfsgid(getegid());
-        if (setgroups((size_t)(saved->n_groups > 0 ? saved->n_groups : 0), saved->groups) < 0)
+        if (!base.ready)
+                return;
+        setfsuid(base.euid);
+        setfsgid(base.egid);
+        if (saved->groups_changed &&
+            setgroups((size_t)(base.n_groups > 0 ? base.n_groups : 0), base.groups) < 0)
                 abort();
         if (saved->has_umask)
-                umask(saved->umask);
-        saved->has_umask = false;
-        if (saved->caps != NULL) {
-                if (cap_set_proc(saved->caps) < 0)
-                        abort();
-                cap_free(saved->caps);
-                saved->caps = NULL;
-        }
+                umask(base.umask);
+        if (saved->caps_changed && cap_set_proc(base.caps) < 0)
+                abort();
+        memset(saved, 0, sizeof(*saved));
 }

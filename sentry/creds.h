@@ -11,12 +11,12 @@
 #include "runtime/error.h"
 #include "sentry/target.h"
 
+/* What sentry_creds_enter() changed, for sentry_creds_leave() to restore
+ * (the sentry's own identity is read once, on first use). */
 struct sentry_saved_creds {
-        gid_t groups[SENTRY_MAX_GROUPS];
-        int n_groups;
-        void *caps; /* cap_t */
-        mode_t umask;
         bool has_umask;
+        bool groups_changed;
+        bool caps_changed;
 };
 
 /* Becomes the target for file access: its umask (files the sentry creates

@@ -206,7 +206,11 @@ static void handle_open(struct sentry_state *s, struct sentry_request *r)
                 return apply(s, r, v, false);
 
         /* Allowed: the sentry opens exactly the path it decided on and hands
-         * the result over. A thread rewriting the buffer now changes nothing. */
+         * the result over. A thread rewriting the buffer now changes nothing.
+         * An allowed call that is recorded is answered before the event is
+         * written: describe the process while it still waits. */
+        if (records(v))
+                sentry_target_describe(&r->proc);
         struct policy_verdict post = v;
         rc = sentry_emulate_open(r, dirfd, flags, mode, resolve);
         if (rc == 1) {

@@ -90,6 +90,13 @@ void sentry_record(struct sentry_state *s, struct sentry_request *r, struct poli
                 sentry_write_event(s, &summary);
         if (!emit)
                 return;
+        if (r->have_proc && !r->proc.described) {
+                /* What the event shows of the process, read only now. */
+                sentry_target_describe(&r->proc);
+                ev.comm = r->proc.comm;
+                ev.exe = r->proc.exe;
+                ev.cmdline = r->proc.cmdline;
+        }
         uint64_t args[SENTRY_MAX_ARGS];
         for (int i = 0; i < SENTRY_MAX_ARGS; i++)
                 args[i] = r->req->data.args[i];

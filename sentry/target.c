@@ -150,8 +150,7 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
 int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err)
 {
         char path[64], status[4096];
-        struct stat a, b;
-        ssize_t n;
+        struct stat a;
 
         memset(p, 0, sizeof(*p));
         p->pid = pid;
@@ -162,6 +161,26 @@ int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err)
         if (sentry_parse_status(status, p) < 0)
                 return sb_err_set(err, EINVAL, "parse `%s`", path);
 
+        /* The sentry's own user namespace does not change: looked up once. */
+        static struct stat self;
+        static bool have_self;
+        if (!have_self)
+                have_self = stat("/proc/self/ns/user", &self) == 0;
+        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+        p->same_userns =
+            have_self && stat(path, &a) == 0 && a.st_ino == self.st_ino && a.st_dev == self.st_dev;
+        return 0;
+}
+
+void sentry_target_describe(struct sentry_proc *p)
+{
+        char path[64];
+        ssize_t n;
+        pid_t pid = p->pid;
+
+        if (p->described)
+                return;
+        p->described = true;
         snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
         if (read_small(path, p->comm, sizeof(p->comm)) > 0)
                 p->comm[strcspn(p->comm, "\n")] = '\0';
@@ -173,11 +192,6 @@ int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err)
         for (ssize_t i = 0; i < n - 1; i++)
                 if (p->cmdline[i] == '\0')
                         p->cmdline[i] = ' ';
-
-        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-        p->same_userns = stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
-                         a.st_ino == b.st_ino && a.st_dev == b.st_dev;
-        return 0;
 }
 
 int sentry_path_normalize(const char *base, const char *path, char *out, size_t len)

@@ -29,6 +29,7 @@ struct sentry_proc {
         uint64_t cap_eff;
         unsigned umask;
         bool same_userns; /* the target is in the sentry's user namespace */
+        bool described;   /* comm, exe and cmdline have been read */
 };
 
 /* Reads a NUL-terminated string of at most len-1 bytes at `addr` in `pid`
@@ -38,8 +39,13 @@ int sentry_target_read_string(pid_t pid, uint64_t addr, char *buf, size_t len, s
 /* Reads exactly len bytes at `addr`. */
 int sentry_target_read(pid_t pid, uint64_t addr, void *buf, size_t len, struct sb_err *err);
 
-/* Fills *p from /proc/PID (best effort for comm/exe/cmdline; ids are required). */
+/* Fills *p from /proc/PID: the identity (ids, groups, capabilities, umask,
+ * user namespace), which every decision needs. */
 int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err);
+/* Adds comm, exe and cmdline (best effort), which only events need: read
+ * once, and only for calls that are recorded, while the target still waits
+ * for its answer. */
+void sentry_target_describe(struct sentry_proc *p);
 
 /* Parses the body of /proc/PID/status into *p (pure; for tests). */
 int sentry_parse_status(const char *text, struct sentry_proc *p);

@@ -129,6 +129,7 @@ if [ -n "${bin[runc]}" ] && [ -n "${bin[sandbox]}" ]; then
 	bench_workload getpid-read-loop 1.05 getpid 200000
 	bench_workload file-tree-walk 1.05 walk /bin 2000
 	bench_workload write-10000-files 1.25 files /w 10000
+	bench_workload write-10000-files-exclusive 1.25 files-excl /w 10000
 fi
 
 # The sentry's memory: proportional set size of each container's sentry

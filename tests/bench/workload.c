@@ -1,7 +1,8 @@
 /* Workloads timed inside a container (static, so it runs in a busybox rootfs).
  *   workload getpid N      N getpid() + N read() of 1 byte from /dev/zero
  *   workload walk DIR N    N walks of DIR (openat/getdents64/fstatat)
- *   workload files DIR N   create, write and remove N small files in DIR
+ *   workload files DIR N   create (O_TRUNC), write and remove N small files in DIR
+ *   workload files-excl DIR N   the same with exclusive creates (O_EXCL)
  * Prints "<nanoseconds>" of the timed part on stdout. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -62,12 +63,16 @@ int main(int argc, char **argv)
                 long n = atol(argv[3]);
                 for (long i = 0; i < n; i++)
                         sink += walk(open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        } else if (strcmp(argv[1], "files") == 0 && argc > 3) {
+        } else if ((strcmp(argv[1], "files") == 0 || strcmp(argv[1], "files-excl") == 0) &&
+                   argc > 3) {
+                /* files: O_TRUNC, as compilers, pip and npm write; files-excl:
+                 * O_EXCL, as tar and dpkg extract */
+                int how = argv[1][5] ? O_EXCL : O_TRUNC;
                 long n = atol(argv[3]);
                 char path[4096];
                 for (long i = 0; i < n; i++) {
                         snprintf(path, sizeof(path), "%s/f%ld", argv[2], i);
-                        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                        int fd = open(path, O_WRONLY | O_CREAT | how | O_CLOEXEC, 0644);
                         if (fd < 0)
                                 return 1;
                         sink += write(fd, "0123456789abcdef0123456789abcdef", 32);

@@ -174,6 +174,19 @@ int main(int argc, char **argv)
                         waitpid((pid_t)rc, NULL, 0);
         } else if (strcmp(a, "core_pattern") == 0) {
                 rc = open_write("/proc/sys/kernel/core_pattern");
+        } else if (strcmp(a, "excl_core_pattern") == 0) {
+                /* O_EXCL without O_CREAT does not stop writing an existing file */
+                rc = syscall(SYS_openat, AT_FDCWD, "/proc/sys/kernel/core_pattern",
+                             O_WRONLY | O_EXCL | O_CLOEXEC);
+                if (rc >= 0)
+                        close((int)rc);
+        } else if (strcmp(a, "excl_create_core_pattern") == 0) {
+                /* an exclusive create fails on any existing file: the kernel
+                 * answers it without the sentry */
+                rc = syscall(SYS_openat, AT_FDCWD, "/proc/sys/kernel/core_pattern",
+                             O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+                if (rc >= 0)
+                        close((int)rc);
         } else if (strcmp(a, "sysrq") == 0) {
                 rc = open_write("/proc/sysrq-trigger");
         } else if (strcmp(a, "release_agent") == 0) {

@@ -37,6 +37,8 @@ vm_sysctl         openat            deny  EACCES /proc/sys/vm/drop_caches
 dev_mem           openat            deny  EACCES /dev/mem
 creat_sysctl      creat             deny  EACCES /proc/sys/kernel/bk-new
 dirfd_core_pattern openat           deny  EACCES /proc/sys/kernel/core_pattern
+excl_core_pattern openat            deny  EACCES /proc/sys/kernel/core_pattern
+excl_create_core_pattern openat     none  any    -
 cwd_core_pattern  openat            deny  EACCES /proc/sys/kernel/core_pattern
 dotdot_core_pattern openat          deny  EACCES /proc/sys/kernel/core_pattern
 symlink_core_pattern openat         deny  EACCES -
