@@ -12,7 +12,7 @@ FUZZ_SECONDS ?= 20
 HARNESS ?=
 SECONDS ?= 600
 
-.PHONY: all deps build build-asan build-fuzz check demo fuzz bench format format-check clean install
+.PHONY: all deps build build-asan build-fuzz check demo fuzz bench docs format format-check clean install
 
 all: build
 
@@ -43,6 +43,12 @@ fuzz: build-fuzz
 
 bench: build
 	@bash tests/bench/run.sh $(BUILD)/sandbox
+
+# docs/sandbox.8 and docs/audit.md are generated from what the binary prints
+# (tests check they are current).
+docs: build
+	@python3 scripts/gen-man.py $(BUILD)/sandbox >docs/sandbox.8
+	@$(BUILD)/sandbox audit --list-checks --format markdown >docs/audit.md
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

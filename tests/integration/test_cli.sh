@@ -62,3 +62,18 @@ test_commands_on_unknown_containers_fail_cleanly() {
 	out=$(sb state ../etc 2>&1) && fail "state ../etc succeeded" && return 1
 	assert_contains "$out" "invalid container id"
 }
+
+# The man page is generated from the help text: it must be current, and man
+# must render it without warnings.
+test_man_page_is_current() {
+	local repo out
+	repo=$(cd "$(dirname "$SANDBOX")/.." && pwd)
+	[ -f "$repo/scripts/gen-man.py" ] || repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	out=$(diff <(/usr/bin/python3 "$repo/scripts/gen-man.py" "$SANDBOX") "$repo/docs/sandbox.8") ||
+		fail "docs/sandbox.8 is stale; regenerate it with: make docs ($out)" || return 1
+	out=$(MANWIDTH=80 man --warnings -l "$repo/docs/sandbox.8" 2>&1 >/dev/null)
+	assert_eq "" "$out" "man warnings" || return 1
+	out=$(MANWIDTH=80 man -l "$repo/docs/sandbox.8" 2>/dev/null)
+	assert_contains "$out" "SANDBOX(8)" && assert_contains "$out" "--events-syslog" &&
+		assert_contains "$out" "Usage: sandbox [global options] exec"
+}
