@@ -77,20 +77,35 @@ int runtime_caps_to_text(uint64_t mask, char *buf, size_t len)
  * does, instead of failing cap_set_proc with a vague EINVAL. */
 static void wanted_sets(const struct oci_capabilities *c, uint64_t sets[OCI_CAP_NSETS])
 {
-        uint64_t known = runtime_caps_supported();
+        uint64_t known = runtime_caps_supported(), held = 0;
 
+        /* What the runtime itself may still hold: a capability outside its
+         * own bounding set (a host or an outer container that withholds it)
+         * can never be given. Docker's --privileged asks for every
+         * capability it knows; such a container then runs without those,
+         * with a warning, rather than not at all (never with more). */
+        for (unsigned cap = 0; cap < 64; cap++)
+                if ((known & (UINT64_C(1) << cap)) && cap_get_bound((cap_value_t)cap) > 0)
+                        held |= UINT64_C(1) << cap;
         for (int i = 0; i < OCI_CAP_NSETS; i++) {
-                uint64_t unknown;
+                uint64_t unknown, withheld;
+                char names[512];
 
                 sets[i] = (c->present && c->has[i]) ? c->sets[i] : 0;
                 unknown = sets[i] & ~known;
                 if (unknown != 0) {
-                        char names[512];
-
                         runtime_caps_to_text(unknown, names, sizeof(names));
                         sb_warn("process.capabilities.%s: %s unknown to this kernel, ignored",
                                 capset_names[i], names);
                         sets[i] &= known;
+                }
+                withheld = sets[i] & ~held;
+                if (withheld != 0 && i != OCI_CAP_BOUNDING) {
+                        runtime_caps_to_text(withheld, names, sizeof(names));
+                        sb_warn("process.capabilities.%s: %s not in the runtime's own bounding "
+                                "set (withheld by the host), ignored",
+                                capset_names[i], names);
+                        sets[i] &= held;
                 }
         }
 }

@@ -220,13 +220,15 @@ static void handle_open(struct sentry_state *s, struct sentry_request *r)
                     sentry_verdict_stricter(v, sentry_path_decide(r->rule, r->path, access, NULL));
                 return apply(s, r, post, false);
         }
-        if (rc == -ELOOP) {
+        if (rc == -ELOOP || (rc < 0 && sentry_path_via_magic_link(r->path))) {
                 /* A write-open that only resolves through a magic link
                  * (/proc/PID/root, /proc/PID/fd/N) is refused by the emulated
-                 * open; it is how core_pattern-style escapes reach host files,
-                 * so it is recorded as the deny it is. */
+                 * open (ELOOP, or EACCES where the kernel's ptrace check on
+                 * that process comes first, as for the host's pid 1 under
+                 * --pid=host); it is how core_pattern-style escapes reach
+                 * host files, so it is recorded as the deny it is. */
                 v = (struct policy_verdict){
-                    .action = POLICY_ACT_ERRNO, .errnum = ELOOP, .record = true};
+                    .action = POLICY_ACT_ERRNO, .errnum = -rc, .record = true};
         }
         if (records(v))
                 sentry_record(s, r, v, rc < 0 ? -rc : 0);

@@ -310,3 +310,32 @@ int sentry_target_abspath(pid_t pid, int dirfd, const char *path, char *out, siz
                 return sb_err_set(err, ENAMETOOLONG, "path `%s`", path);
         return 0;
 }
+
+bool sentry_path_via_magic_link(const char *path)
+{
+        static const char *const links[] = {"root", "cwd", "exe", "fd", "map_files"};
+        const char *s;
+
+        if (strncmp(path, "/proc/", 6) != 0)
+                return false;
+        s = path + 6;
+        for (int depth = 0; depth < 2; depth++) {
+                /* PID, self or thread-self; then possibly task/TID */
+                size_t n = strcspn(s, "/");
+                if (n == 0 || s[n] != '/')
+                        return false;
+                s += n + 1;
+                for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+                        size_t l = strlen(links[i]);
+                        if (strncmp(s, links[i], l) == 0 && (s[l] == '/' || s[l] == '\0'))
+                                return strcmp(links[i], "fd") != 0 &&
+                                               strcmp(links[i], "map_files") != 0
+                                           ? true
+                                           : s[l] == '/';
+                }
+                if (strncmp(s, "task/", 5) != 0)
+                        return false;
+                s += 5;
+        }
+        return false;
+}

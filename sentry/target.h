@@ -39,6 +39,11 @@ int sentry_target_read_string(pid_t pid, uint64_t addr, char *buf, size_t len, s
 /* Reads exactly len bytes at `addr`. */
 int sentry_target_read(pid_t pid, uint64_t addr, void *buf, size_t len, struct sb_err *err);
 
+/* True when `path` (absolute, normalized) goes through one of procfs's magic
+ * links: /proc/PID|self|thread-self/{root,cwd,exe,fd/N,map_files/X}, also
+ * /proc/PID/task/TID/... Pure. */
+bool sentry_path_via_magic_link(const char *path);
+
 /* Fills *p from /proc/PID: the identity (ids, groups, capabilities, umask,
  * user namespace), which every decision needs. */
 int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err);

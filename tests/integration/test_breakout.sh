@@ -463,3 +463,24 @@ print(lost)
 sys.exit(0 if len(lost) == 1 and lost[0].get("decision") == "deny" else 1)
 PY
 }
+
+# With the host's pid namespace, /proc/1/root is the host's root: a write
+# through it is refused (the kernel's ptrace check or the magic link) and
+# recorded as a denial, and nothing is created on the host.
+test_breakout_pid_host_write_through_proc_root_recorded() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	local marker=/tmp/sb-bk-pidhost-$$
+	config_edit "$BUNDLE" 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="pid"]'
+	set_args "$BUNDLE" /bin/sh -c "echo x > /proc/1/root$marker"
+	sb run bk-pidhost </dev/null >/dev/null 2>&1
+	[ ! -e "$marker" ] || { rm -f "$marker"; fail "created $marker on the host"; return 1; }
+	/usr/bin/python3 - "$SB_EVENTS" "/proc/1/root$marker" <<'PY' || fail "no denial recorded"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+hit = [e for e in ev if e["container_id"] == "bk-pidhost" and e["syscall"] == "openat"]
+assert len(hit) == 1, hit
+e = hit[0]
+assert e["decision"] == "deny" and e["output_fields"]["fd.name"] == sys.argv[2], e
+assert e["errno_name"] in ("EACCES", "ELOOP", "EPERM"), e
+PY
+}

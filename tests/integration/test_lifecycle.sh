@@ -513,3 +513,18 @@ test_relative_bind_source_is_relative_to_bundle() {
 	config_edit "$BUNDLE" 'c["mounts"].append({"destination":"/mnt","type":"bind","source":"data","options":["rbind","ro"]})'
 	assert_eq from-bundle "$(sb run --bundle "$BUNDLE" lc-relbind)"
 }
+
+# A capability the runtime itself does not hold (outside its bounding set)
+# cannot be given: the container runs without it, with a warning, as Docker's
+# --privileged does on hosts that withhold some.
+test_capability_withheld_from_runtime_is_ignored() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'grep CapEff /proc/self/status'
+	config_edit "$BUNDLE" 'for s in ("bounding","effective","permitted"): c["process"]["capabilities"][s]=["CAP_CHOWN","CAP_SYS_NICE"]'
+	local out rc=0
+	out=$(capsh --drop=cap_sys_nice -- -c "\"$SANDBOX\" --root \"$SB_ROOT\" --events-log \"$SB_EVENTS\" run cap-withheld" 2>&1 </dev/null) || rc=$?
+	assert_eq 0 "$rc" "run ($out)" || return 1
+	assert_contains "$out" "CAP_SYS_NICE not in the runtime's own bounding set" || return 1
+	# CAP_CHOWN (bit 0) only
+	assert_contains "$out" "CapEff:	0000000000000001"
+}

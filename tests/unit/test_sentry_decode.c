@@ -140,3 +140,26 @@ Test(sentry_decode, parse_status)
         cr_assert_eq(p.cap_eff, 2);
         cr_assert_eq(sentry_parse_status("Name:\tx\n", &p), -1);
 }
+
+Test(sentry_target, magic_links_in_paths)
+{
+        static const char *const yes[] = {
+            "/proc/1/root/tmp/x",    "/proc/self/root", "/proc/42/cwd/a",
+            "/proc/thread-self/exe", "/proc/7/fd/3",    "/proc/7/task/8/root/etc/passwd",
+            "/proc/7/map_files/1-2",
+        };
+        static const char *const no[] = {
+            "/proc/sys/kernel/core_pattern",
+            "/proc/self/fdinfo/3",
+            "/proc/7/fd",
+            "/proc/7/rootfs",
+            "/tmp/proc/1/root/x",
+            "/proc",
+            "/proc/7/task/8/status",
+            "/proc/sysrq-trigger",
+        };
+        for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+                cr_assert(sentry_path_via_magic_link(yes[i]), "%s", yes[i]);
+        for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+                cr_assert_not(sentry_path_via_magic_link(no[i]), "%s", no[i]);
+}
