@@ -120,6 +120,9 @@ struct policy_profile {
         struct policy_rule *rules;
         size_t n_rules;
         struct policy_bounds bounds;
+        bool has_learn;
+        bool learn; /* learn mode: every distinct (syscall, argument class) recorded
+                     * once, for `profile generate`; no rate limiting */
 };
 
 /* Parses profile text. `file` names the source in messages. On failure

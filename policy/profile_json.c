@@ -99,6 +99,8 @@ json_t *policy_profile_to_json(const struct policy_profile *p)
                         json_array_append_new(a, json_string(p->architectures.items[i]));
                 json_object_set_new(o, "architectures", a);
         }
+        if (p->has_learn)
+                json_object_set_new(o, "learn", json_boolean(p->learn));
         for (size_t i = 0; i < p->n_rules; i++)
                 json_array_append_new(rules, rule_json(&p->rules[i]));
         json_object_set_new(o, "rules", rules);

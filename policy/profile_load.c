@@ -305,6 +305,10 @@ int policy_profile_flatten(const struct policy_profile *const *chain, size_t n,
                                 goto nomem;
                 }
                 merge_bounds(&out->bounds, &p->bounds);
+                if (p->has_learn) {
+                        out->has_learn = true;
+                        out->learn = p->learn;
+                }
                 if (add_arches(&out->architectures, &p->architectures) < 0)
                         goto nomem;
         }

@@ -740,7 +740,7 @@ static void parse_top(struct pctx *c, json_t *root, struct policy_profile *p)
         static const char *const keys[] = {"$schema",       "name",          "description",
                                            "extends",       "defaultAction", "defaultErrno",
                                            "defaultRecord", "architectures", "rules",
-                                           "bounds",        "comment"};
+                                           "bounds",        "comment",       "learn"};
         json_t *rules, *arches, *bounds;
         char sub[512];
 
@@ -798,6 +798,7 @@ static void parse_top(struct pctx *c, json_t *root, struct policy_profile *p)
         bounds = json_object_get(root, "bounds");
         if (bounds != NULL)
                 parse_bounds(c, bounds, &p->bounds);
+        p->has_learn = get_bool(c, root, "learn", "", &p->learn);
 }
 
 int policy_profile_parse(const char *file, const char *text, size_t len, struct policy_profile *out,

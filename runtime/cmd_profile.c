@@ -1,11 +1,17 @@
-/* sandbox profile check FILE... | sandbox profile show NAME|PATH [--format json|text]:
- * validate policy profiles and print the effective profile with its counts. */
+/* sandbox profile check FILE... | show NAME|PATH | learn ... | generate ...:
+ * validate policy profiles, print the effective profile with its counts, and
+ * learn a workload's profile from what it does. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "policy/compile.h"
+#include "policy/generate.h"
 #include "policy/profile.h"
 #include "runtime/commands.h"
 #include "runtime/seccomp_oci.h"
@@ -183,30 +189,257 @@ static int show(int argc, char **argv)
         return 0;
 }
 
+/* profile learn [--events FILE] [run options] ID: `sandbox run` under the
+ * learn profile, by executing ourselves, so that the container gets exactly
+ * what `run` gives it (the sealed copy of the binary included). */
+static int learn(const struct sb_global *g, int argc, char **argv)
+{
+        char events[PATH_MAX] = "", cwd[PATH_MAX];
+        char **av = calloc((size_t)argc + 20, sizeof(char *));
+        int n = 0, i = 1;
+
+        if (av == NULL)
+                return 1;
+        if (i < argc && (strcmp(argv[i], "--events") == 0 || strcmp(argv[i], "-e") == 0)) {
+                if (i + 1 >= argc) {
+                        fprintf(stderr, "sandbox: profile learn: --events needs a FILE\n");
+                        free(av);
+                        return 2;
+                }
+                snprintf(events, sizeof(events), "%s", argv[i + 1]);
+                i += 2;
+        }
+        if (i >= argc) {
+                fprintf(stderr, "sandbox: profile learn: expected [--events FILE] [run options] "
+                                "<container-id>\n");
+                free(av);
+                return 2;
+        }
+        if (events[0] == '\0')
+                snprintf(events, sizeof(events), "%s.learn.jsonl", argv[argc - 1]);
+        if (events[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL) {
+                char abs[PATH_MAX * 2];
+                snprintf(abs, sizeof(abs), "%s/%s", cwd, events);
+                snprintf(events, sizeof(events), "%s", abs);
+        }
+        av[n++] = (char *)"sandbox";
+        av[n++] = (char *)"--root";
+        av[n++] = (char *)g->root;
+        if (g->log_path != NULL) {
+                av[n++] = (char *)"--log";
+                av[n++] = (char *)g->log_path;
+        }
+        av[n++] = (char *)"--log-format";
+        av[n++] = (char *)g->log_format;
+        if (g->debug)
+                av[n++] = (char *)"--debug";
+        if (g->systemd_cgroup)
+                av[n++] = (char *)"--systemd-cgroup";
+        av[n++] = (char *)"--profile";
+        av[n++] = (char *)"learn";
+        av[n++] = (char *)"--events-log";
+        av[n++] = events;
+        av[n++] = (char *)"run";
+        for (; i < argc; i++)
+                av[n++] = argv[i];
+        av[n] = NULL;
+        fprintf(stderr,
+                "sandbox: profile learn: recording to %s; then: sandbox profile generate "
+                "--from %s -o PROFILE.json\n",
+                events, events);
+        fflush(stderr);
+        execv("/proc/self/exe", av);
+        fprintf(stderr, "sandbox: profile learn: execv /proc/self/exe: %s\n", strerror(errno));
+        free(av);
+        return 1;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+        char *buf = NULL;
+        size_t cap = 0;
+
+        *len = 0;
+        if (f == NULL)
+                return NULL;
+        for (;;) {
+                if (*len + 65536 > cap) {
+                        char *t = realloc(buf, cap = cap * 2 + 65536);
+                        if (t == NULL)
+                                break;
+                        buf = t;
+                }
+                size_t r = fread(buf + *len, 1, cap - *len - 1, f);
+                *len += r;
+                if (r == 0)
+                        break;
+        }
+        if (f != stdin)
+                fclose(f);
+        if (buf != NULL)
+                buf[*len] = '\0';
+        return buf;
+}
+
+/* profile generate --from EVENTS [--id ID] [--base PROFILE] [--name NAME]
+ * [--format json|oci] [-o FILE] */
+static int generate(int argc, char **argv)
+{
+        static const struct option opts[] = {
+            {"from", required_argument, NULL, 'f'},
+            {"id", required_argument, NULL, 'i'},
+            {"base", required_argument, NULL, 'b'},
+            {"name", required_argument, NULL, 'n'},
+            {"format", required_argument, NULL, 'F'},
+            {"output", required_argument, NULL, 'o'},
+            {NULL, 0, NULL, 0},
+        };
+        const char *from = NULL, *id = NULL, *base = "default", *name = "generated",
+                   *format = "json", *output = "-";
+        struct policy_learned l;
+        struct policy_profile bp, check_p;
+        struct policy_tables t;
+        struct sb_err err = {0};
+        char *text;
+        size_t len;
+        json_t *out;
+        int c, rc = 1;
+
+        optind = 0;
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+o:", opts, NULL)) != -1) {
+                switch (c) {
+                case 'f':
+                        from = optarg;
+                        break;
+                case 'i':
+                        id = optarg;
+                        break;
+                case 'b':
+                        base = optarg;
+                        break;
+                case 'n':
+                        name = optarg;
+                        break;
+                case 'F':
+                        format = optarg;
+                        break;
+                case 'o':
+                        output = optarg;
+                        break;
+                default:
+                        fprintf(stderr,
+                                "sandbox: profile generate: unknown or incomplete option "
+                                "'%s'\n",
+                                argv[optind - 1]);
+                        return 2;
+                }
+        }
+        if (from == NULL || optind != argc ||
+            (strcmp(format, "json") != 0 && strcmp(format, "oci") != 0)) {
+                fprintf(stderr, "sandbox: profile generate: expected --from EVENTS [--id ID] "
+                                "[--base PROFILE] [--name NAME] [--format json|oci] [-o FILE]\n");
+                return 2;
+        }
+        if ((text = read_file(from, &len)) == NULL) {
+                fprintf(stderr, "sandbox: profile generate: read `%s`: %s\n", from,
+                        strerror(errno));
+                return 1;
+        }
+        if (policy_learned_parse(from, text, len, id, &l, &err) < 0) {
+                fprintf(stderr, "sandbox: profile generate: %s\n", err.msg);
+                free(text);
+                return 1;
+        }
+        free(text);
+        if (load(base, &bp, &t) < 0) {
+                policy_learned_free(&l);
+                return 1;
+        }
+        policy_tables_free(&t);
+        out = strcmp(format, "oci") == 0 ? policy_generate_oci(&bp, &l)
+                                         : policy_generate_profile(&bp, &l, name, from);
+        char *s = out ? json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        if (s == NULL) {
+                fprintf(stderr, "sandbox: profile generate: cannot build the profile\n");
+                goto out;
+        }
+        if (strcmp(format, "json") == 0) {
+                /* What is written must be a valid profile. */
+                struct sb_diags d = {0};
+                if (policy_profile_parse(name, s, strlen(s), &check_p, &d, &err) < 0) {
+                        print_diags(&d);
+                        sb_diags_free(&d);
+                        fprintf(stderr,
+                                "sandbox: profile generate: generated profile invalid: %s\n",
+                                err.msg);
+                        goto out;
+                }
+                sb_diags_free(&d);
+                policy_profile_free(&check_p);
+        }
+        FILE *f = strcmp(output, "-") == 0 ? stdout : fopen(output, "we");
+        if (f == NULL || fprintf(f, "%s\n", s) < 0 || (f != stdout && fclose(f) != 0)) {
+                fprintf(stderr, "sandbox: profile generate: write `%s`: %s\n", output,
+                        strerror(errno));
+                goto out;
+        }
+        if (f == stdout)
+                fflush(stdout);
+        fprintf(stderr, "sandbox: profile generate: %zu syscalls from %zu learn events (%s)%s%s\n",
+                l.n_names, l.n_events, from, strcmp(output, "-") ? " -> " : "",
+                strcmp(output, "-") ? output : "");
+        rc = 0;
+out:
+        free(s);
+        json_decref(out);
+        policy_profile_free(&bp);
+        policy_learned_free(&l);
+        return rc;
+}
+
 static int run(struct sb_global *g, int argc, char **argv)
 {
-        (void)g;
         if (argc < 2) {
-                fprintf(stderr, "sandbox: profile: expected `check FILE...` or `show NAME|PATH`\n");
+                fprintf(stderr, "sandbox: profile: expected check, show, learn or generate\n");
                 return 2;
         }
         if (strcmp(argv[1], "check") == 0)
                 return check(argc - 2, argv + 2);
         if (strcmp(argv[1], "show") == 0)
                 return show(argc - 1, argv + 1);
-        fprintf(stderr, "sandbox: profile: unknown subcommand '%s' (check, show)\n", argv[1]);
+        if (strcmp(argv[1], "learn") == 0)
+                return learn(g, argc - 1, argv + 1);
+        if (strcmp(argv[1], "generate") == 0)
+                return generate(argc - 1, argv + 1);
+        fprintf(stderr,
+                "sandbox: profile: unknown subcommand '%s' (check, show, learn, generate)\n",
+                argv[1]);
         return 2;
 }
 
 const struct sb_command sb_cmd_profile = {
     .name = "profile",
-    .usage = "profile check FILE... | profile show NAME|PATH [--format json|text]",
-    .summary = "check policy profiles, show a profile's effective rules and counts",
+    .usage = "profile check FILE... | show NAME|PATH | learn ... | generate ...",
+    .summary = "check, show, learn and generate policy profiles",
     .help = "  check FILE...        parse, follow extends and compile each profile; exit 0\n"
             "                       only when all are valid; problems as FILE:LINE:COL: PATH\n"
             "  show NAME|PATH       the effective profile (after extends) and the number of\n"
             "                       syscalls allowed, denied and routed to the sentry\n"
             "      --format FMT     text (default) or json\n"
+            "  learn [--events FILE] [run options] ID\n"
+            "                       `sandbox run` the bundle under the `learn` profile:\n"
+            "                       everything allowed, each distinct syscall and argument\n"
+            "                       class recorded once to FILE (default ID.learn.jsonl)\n"
+            "  generate --from FILE [--id ID] [--base PROFILE] [--name NAME]\n"
+            "           [--format json|oci] [-o FILE]\n"
+            "                       the smallest profile that lets the learned workload run:\n"
+            "                       the base's (default `default`) refusals, routes and\n"
+            "                       records, its allow rules only for learned syscalls, the\n"
+            "                       other learned syscalls allowed, anything else refused\n"
+            "                       and recorded; --format oci writes a plain OCI\n"
+            "                       linux.seccomp section (an allow-list) for other runtimes\n"
             "\n"
             "Profiles named without a path are looked up as NAME.json in $SANDBOX_PROFILE_PATH,\n"
             "/etc/sandbox/profiles and " SANDBOX_PROFILE_DIR ".\n",

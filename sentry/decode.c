@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -461,6 +462,74 @@ json_t *sentry_decode_args(const struct sentry_syscall_desc *d,
                 json_object_set_new(
                     o, d->args[i].name,
                     decode_one(d->args[i].kind, args[i], strs != NULL ? strs[i] : NULL, how));
+        }
+        return o;
+}
+
+/* Appends ",fmt..." (no comma first) to buf, never past len. */
+__attribute__((format(printf, 4, 5))) static void class_add(char *buf, size_t len, size_t *o,
+                                                            const char *fmt, ...)
+{
+        va_list ap;
+        int n;
+
+        if (*o > 0 && *o + 1 < len) {
+                buf[(*o)++] = ',';
+                buf[*o] = '\0';
+        }
+        va_start(ap, fmt);
+        n = vsnprintf(buf + *o, len - *o, fmt, ap);
+        va_end(ap);
+        if (n > 0)
+                *o = (size_t)n < len - *o ? *o + (size_t)n : len - 1;
+}
+
+size_t sentry_arg_class(const struct sentry_syscall_desc *d, const uint64_t args[SENTRY_MAX_ARGS],
+                        const char *const strs[SENTRY_MAX_ARGS], char *buf, size_t len)
+{
+        const uint64_t ns_bits = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |
+                                 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME;
+        static const char *const acc[] = {"r", "w", "rw", "rw"};
+        size_t o = 0;
+
+        if (len == 0)
+                return 0;
+        buf[0] = '\0';
+        for (int i = 0; i < SENTRY_MAX_ARGS; i++) {
+                uint64_t a = args[i];
+                const char *p = strs[i];
+                size_t n;
+
+                switch (d->args[i].kind) {
+                case SENTRY_ARG_PATH:
+                        if (p == NULL)
+                                break;
+                        if (p[0] != '/') {
+                                class_add(buf, len, &o, "path=.");
+                                break;
+                        }
+                        /* up to the end of the second component */
+                        n = 1 + strcspn(p + 1, "/");
+                        if (p[n] == '/')
+                                n += 1 + strcspn(p + n + 1, "/");
+                        class_add(buf, len, &o, "path=%.*s", (int)n, p);
+                        break;
+                case SENTRY_ARG_OPEN_FLAGS:
+                        class_add(buf, len, &o, "open=%s%s", acc[a & O_ACCMODE],
+                                  (a & O_CREAT) ? "+c" : "");
+                        break;
+                case SENTRY_ARG_CLONE_FLAGS:
+                        class_add(buf, len, &o, "ns=%#" PRIx64, a & ns_bits);
+                        break;
+                case SENTRY_ARG_SOCKET_FAMILY:
+                        class_add(buf, len, &o, "domain=%" PRIu64, a);
+                        break;
+                case SENTRY_ARG_PTRACE_REQUEST:
+                        class_add(buf, len, &o, "request=%" PRIu64, a);
+                        break;
+                default:
+                        break;
+                }
         }
         return o;
 }

@@ -54,6 +54,16 @@ int sentry_desc_path_arg(const struct sentry_syscall_desc *d);
 /* Index of the dirfd that the path is relative to, or -1 (relative to cwd). */
 int sentry_desc_dirfd_arg(const struct sentry_syscall_desc *d);
 
+/* The argument class of a call, for learn mode: what a generated profile
+ * can tell apart. "path=/usr/lib" (the first two components of each path,
+ * "path=." for a relative one), "open=w+c" (access mode, +c for O_CREAT),
+ * "ns=0x10000000" (the namespace bits of clone/unshare/setns flags),
+ * "domain=1" (socket family), "request=16" (ptrace), joined by ','; "" when
+ * the call has none of those. `strs[i]` is argument i read as a string or
+ * NULL. Pure. */
+size_t sentry_arg_class(const struct sentry_syscall_desc *d, const uint64_t args[SENTRY_MAX_ARGS],
+                        const char *const strs[SENTRY_MAX_ARGS], char *buf, size_t len);
+
 /* Flag words as names joined by '|', unknown bits as a trailing hex number,
  * "0" for zero. Return the length written (truncated to fit). */
 size_t sentry_decode_open_flags(uint64_t flags, char *buf, size_t len);

@@ -135,6 +135,8 @@ json_t *sentry_event_json(const struct sentry_event *ev)
                 json_object_set_new(o, "suppressed", json_integer((json_int_t)ev->suppressed));
         if (ev->message != NULL)
                 json_object_set_new(o, "message", json_string(ev->message));
+        if (ev->arg_class != NULL)
+                json_object_set_new(o, "arg_class", json_string(ev->arg_class));
         return o;
 }
 

@@ -60,6 +60,7 @@ struct sentry_event {
         const char *message;     /* events without a syscall (a refused create, the
                                   * sentry lost): the sentence for `output`, may be NULL */
         const char *source;      /* Falco's `source`; NULL: "syscall" */
+        const char *arg_class;   /* learn mode: the call's argument class, may be NULL */
 };
 
 /* "2024-05-01T12:34:56.123456789Z". buf >= 40 bytes. */

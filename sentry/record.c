@@ -1,7 +1,9 @@
 /* From a decision to an event line: who, what, which rule, what answer. */
 #include "sentry/state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "runtime/log.h"
@@ -52,9 +54,58 @@ void sentry_write_event(struct sentry_state *s, const struct sentry_event *ev)
         write_line(s, &e);
 }
 
+/* Learn mode: true the first time `key` is seen (and remembers it). On
+ * allocation failure the event is written anyway: better twice than never. */
+static bool learn_first(struct sentry_state *s, const char *key)
+{
+        uint64_t h = 14695981039346656037ull;
+        size_t i;
+
+        if (s->n_learned * 2 >= s->cap_learned) {
+                size_t cap = s->cap_learned ? s->cap_learned * 2 : 256;
+                char **t = calloc(cap, sizeof(*t));
+
+                if (t == NULL)
+                        return true;
+                for (size_t k = 0; k < s->cap_learned; k++) {
+                        uint64_t g = 14695981039346656037ull;
+                        if (s->learned[k] == NULL)
+                                continue;
+                        for (const char *c = s->learned[k]; *c; c++)
+                                g = (g ^ (unsigned char)*c) * 1099511628211ull;
+                        for (i = g & (cap - 1); t[i] != NULL; i = (i + 1) & (cap - 1))
+                                ;
+                        t[i] = s->learned[k];
+                }
+                free(s->learned);
+                s->learned = t;
+                s->cap_learned = cap;
+        }
+        for (const char *c = key; *c; c++)
+                h = (h ^ (unsigned char)*c) * 1099511628211ull;
+        for (i = h & (s->cap_learned - 1); s->learned[i] != NULL;
+             i = (i + 1) & (s->cap_learned - 1))
+                if (strcmp(s->learned[i], key) == 0)
+                        return false;
+        s->learned[i] = strdup(key);
+        if (s->learned[i] != NULL)
+                s->n_learned++;
+        return true;
+}
+
+void sentry_learned_free(struct sentry_state *s)
+{
+        for (size_t k = 0; k < s->cap_learned; k++)
+                free(s->learned[k]);
+        free(s->learned);
+        s->learned = NULL;
+        s->n_learned = s->cap_learned = 0;
+}
+
 void sentry_record(struct sentry_state *s, struct sentry_request *r, struct policy_verdict v,
                    int errnum)
 {
+        char cls[512];
         const char *strs[SENTRY_MAX_ARGS];
         struct sentry_event ev = {0}, summary;
 
@@ -85,11 +136,26 @@ void sentry_record(struct sentry_state *s, struct sentry_request *r, struct poli
         ev.priority = priority_of(v.action);
         ev.tags = r->rule ? r->rule->tags : NULL;
 
-        bool emit = sentry_ratelimit_check(&s->rl, &ev, now_ns(&ev.time), &summary);
-        if (summary.suppressed > 0)
-                sentry_write_event(s, &summary);
-        if (!emit)
-                return;
+        uint64_t args[SENTRY_MAX_ARGS];
+        for (int i = 0; i < SENTRY_MAX_ARGS; i++)
+                args[i] = r->req->data.args[i];
+        if (s->cfg->policy != NULL && s->cfg->policy->profile != NULL &&
+            s->cfg->policy->profile->learn) {
+                /* Learn mode: each distinct (syscall, argument class) once,
+                 * never rate-limited (a generated profile needs them all). */
+                char key[600];
+                sentry_arg_class(r->desc, args, strs, cls, sizeof(cls));
+                snprintf(key, sizeof(key), "%s|%d|%s", r->name ? r->name : "", ev.nr, cls);
+                if (!learn_first(s, key))
+                        return;
+                ev.arg_class = cls;
+        } else {
+                bool emit = sentry_ratelimit_check(&s->rl, &ev, now_ns(&ev.time), &summary);
+                if (summary.suppressed > 0)
+                        sentry_write_event(s, &summary);
+                if (!emit)
+                        return;
+        }
         if (r->have_proc && !r->proc.described) {
                 /* What the event shows of the process, read only now. */
                 sentry_target_describe(&r->proc);
@@ -97,9 +163,6 @@ void sentry_record(struct sentry_state *s, struct sentry_request *r, struct poli
                 ev.exe = r->proc.exe;
                 ev.cmdline = r->proc.cmdline;
         }
-        uint64_t args[SENTRY_MAX_ARGS];
-        for (int i = 0; i < SENTRY_MAX_ARGS; i++)
-                args[i] = r->req->data.args[i];
         ev.args = sentry_decode_args(r->desc, args, strs, r->have_how ? &r->how : NULL);
         write_line(s, &ev);
         json_decref(ev.args);

@@ -39,6 +39,7 @@ creat_sysctl      creat             deny  EACCES /proc/sys/kernel/bk-new
 dirfd_core_pattern openat           deny  EACCES /proc/sys/kernel/core_pattern
 excl_core_pattern openat            deny  EACCES /proc/sys/kernel/core_pattern
 excl_create_core_pattern openat     none  any    -
+excl_create_new   openat            none  ok     -
 cwd_core_pattern  openat            deny  EACCES /proc/sys/kernel/core_pattern
 dotdot_core_pattern openat          deny  EACCES /proc/sys/kernel/core_pattern
 symlink_core_pattern openat         deny  EACCES -
@@ -76,16 +77,7 @@ seccomp_listener  seccomp           none  EPERM  -
 seccomp_plain     seccomp           none  ok     -
 '
 
-# bk_bundle: a bundle with the static breakout binary at /breakout (built
-# once per change of breakout.c).
-bk_bundle() {
-	local bin="$SB_TEST_TMP/breakout.bin"
-	if [ ! -x "$bin" ] || [ "$BK_DIR/breakout.c" -nt "$bin" ]; then
-		cc -static -O1 -pthread -o "$bin.$$" "$BK_DIR/breakout.c" && mv -f "$bin.$$" "$bin" ||
-			fail "cc -static breakout.c" || return 1
-	fi
-	make_bundle "$BUNDLE" && cd "$BUNDLE" && cp "$bin" "$BUNDLE/rootfs/breakout"
-}
+bk_bundle() { breakout_bundle; }
 
 # bk_attempts EXPECT: the attempt names of an expectation table.
 bk_attempts() { echo "$1" | awk 'NF >= 5 { print $1 }'; }

@@ -108,3 +108,114 @@ PY
 	out=$(sb audit --profile nosuch "$BUNDLE" 2>&1)
 	assert_eq 2 "$?" "unknown profile is unusable input" && assert_contains "$out" "profile \`nosuch\`"
 }
+
+# learn -> generate -> rerun: the workload runs under its generated profile,
+# and a call it never made is refused and recorded.
+test_learn_generate_rerun() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	config_edit "$BUNDLE" 'c["root"]["readonly"]=False'
+	set_args "$BUNDLE" /bin/sh -c 'echo hello >/tmp/f; cat /tmp/f; ls / >/dev/null'
+	local out rc=0
+	out=$(sb profile learn --events "$PWD/learn.jsonl" lrn1 2>&1 </dev/null) || rc=$?
+	assert_eq 0 "$rc" "learn ($out)" && assert_contains "$out" hello || return 1
+	[ -s learn.jsonl ] || fail "no events recorded" || return 1
+	/usr/bin/python3 - learn.jsonl <<'PY' || fail "learn events"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert all(e["profile"] == "learn" and "arg_class" in e for e in ev), ev[0]
+keys = [(e["syscall"], e["arg_class"]) for e in ev]
+assert len(keys) == len(set(keys)), "each (syscall, class) once"
+assert ("execve", "path=/bin/sh") in keys or any(k[0] == "execve" for k in keys), keys
+assert any(k[0] == "openat" and "path=/tmp" in k[1] and "open=w+c" in k[1] for k in keys), keys
+PY
+	out=$(sb profile generate --from learn.jsonl --id lrn1 --name mine -o mine.json 2>&1) ||
+		fail "generate: $out" || return 1
+	sb profile check mine.json >/dev/null || fail "generated profile invalid" || return 1
+	out=$(sb --profile "$PWD/mine.json" run lrn2 2>&1 </dev/null) || rc=$?
+	assert_eq 0 "$rc" "rerun under the generated profile ($out)" && assert_contains "$out" hello || return 1
+	# outside the learned set: refused and recorded
+	set_args "$BUNDLE" /bin/sh -c 'mkdir /tmp/d && echo made'
+	out=$(sb --profile "$PWD/mine.json" run lrn3 2>&1 </dev/null)
+	assert_not_contains "$out" made "mkdir was never learned" || return 1
+	/usr/bin/python3 - "$SB_EVENTS" <<'PY' || fail "refusal not recorded"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+hit = [e for e in ev if e["container_id"] == "lrn3" and e["syscall"] in ("mkdir", "mkdirat")]
+assert hit and hit[0]["decision"] == "deny" and hit[0]["profile"] == "mine", hit
+PY
+	# --format oci: the same set as a plain linux.seccomp section
+	sb profile generate --from learn.jsonl --format oci -o oci.json 2>/dev/null || fail "oci" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'echo hello >/tmp/f; cat /tmp/f; ls / >/dev/null'
+	config_edit "$BUNDLE" 'import json as j; c["linux"]["seccomp"]=j.load(open("oci.json"))'
+	echo '{"name":"plain","description":"allow all","defaultAction":"allow"}' >plain.json
+	out=$(sb --profile "$PWD/plain.json" run lrn4 2>&1 </dev/null) || rc=$?
+	assert_eq 0 "$rc" "run with the OCI section ($out)" && assert_contains "$out" hello || return 1
+	set_args "$BUNDLE" /bin/sh -c 'mkdir /tmp/d && echo made'
+	out=$(sb --profile "$PWD/plain.json" run lrn5 2>&1 </dev/null)
+	assert_not_contains "$out" made "mkdir refused by the OCI section" &&
+		assert_contains "$out" "Operation not permitted"
+}
+
+# --- each shipped profile runs its workload, and where they differ ---------
+
+# The host's gcc compiles and the program runs under `build` (and `default`).
+test_build_profile_runs_a_compiler() {
+	host_usr_bundle || return 1
+	command -v gcc >/dev/null || fail "no gcc on the host" || return 1
+	printf '#include <stdio.h>\nint main(void) { puts("built and ran"); return 0; }\n' >rootfs/tmp/hello.c
+	set_args "$BUNDLE" /bin/sh -c 'gcc -O2 -o /tmp/hello /tmp/hello.c && /tmp/hello'
+	local out rc=0
+	out=$(sb --profile build run pf-build 2>&1 </dev/null) || rc=$?
+	assert_eq 0 "$rc" "gcc under build ($out)" && assert_contains "$out" "built and ran"
+}
+
+# `build` allows setarch-style personality changes (recorded); `default`
+# refuses them.
+test_build_profile_allows_personality_default_refuses() {
+	breakout_bundle || return 1
+	set_args "$BUNDLE" /breakout personality
+	local out
+	out=$(sb --profile build run pf-pers-build 2>&1 </dev/null)
+	assert_contains "$out" "personality rc=0" "build" || return 1
+	out=$(sb --profile default run pf-pers-default 2>&1 </dev/null)
+	assert_contains "$out" "personality rc=-1 errno=EPERM" "default"
+}
+
+# `database` runs an embedded database (the host's python3 with sqlite3) and
+# refuses ptrace, which `default` only records.
+test_database_profile_runs_sqlite_and_refuses_ptrace() {
+	host_usr_bundle || return 1
+	set_args "$BUNDLE" /usr/bin/python3 -c 'import sqlite3; c = sqlite3.connect("/tmp/db"); c.execute("create table t (x)"); c.executemany("insert into t values (?)", [(i,) for i in range(100)]); c.commit(); print("rows", c.execute("select count(*) from t").fetchone()[0])'
+	local out rc=0
+	out=$(sb --profile database run pf-db 2>&1 </dev/null) || rc=$?
+	assert_eq 0 "$rc" "sqlite under database ($out)" && assert_contains "$out" "rows 100" || return 1
+	BUNDLE=$BUNDLE-2
+	breakout_bundle || return 1
+	set_args "$BUNDLE" /breakout ptrace
+	out=$(sb --profile database run pf-db-ptrace 2>&1 </dev/null)
+	assert_contains "$out" "ptrace rc=-1 errno=EPERM" "database" || return 1
+	out=$(sb --profile default run pf-default-ptrace 2>&1 </dev/null)
+	assert_contains "$out" "ptrace rc=0" "default"
+}
+
+# `web` serves HTTP on the container's own loopback (brought up by a
+# createRuntime hook, as a CNI plugin would) and refuses added capabilities.
+test_web_profile_serves_http() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	mkdir -p rootfs/www && echo "served by busybox httpd" >rootfs/www/index.html
+	cat >lo-up.sh <<'H'
+#!/bin/sh
+pid=$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+exec nsenter -t "$pid" -n ip link set lo up
+H
+	chmod +x lo-up.sh
+	# a server's capabilities only (web refuses the rest, even runc's default AUDIT_WRITE)
+	config_edit "$BUNDLE" 'c["hooks"]={"createRuntime":[{"path":"'"$PWD"'/lo-up.sh"}]}; c["root"]["readonly"]=False; c["process"]["capabilities"]={s: ["CAP_KILL","CAP_NET_BIND_SERVICE"] for s in ("bounding","effective","permitted")}'
+	set_args "$BUNDLE" /bin/sh -c 'httpd -p 127.0.0.1:8080 -h /www && sleep 0.3 && wget -q -O - http://127.0.0.1:8080/'
+	local out rc=0
+	out=$(sb --profile web run pf-web 2>&1 </dev/null) || rc=$?
+	assert_eq 0 "$rc" "httpd + wget under web ($out)" && assert_contains "$out" "served by busybox httpd" || return 1
+	config_edit "$BUNDLE" 'c["process"]["capabilities"]["bounding"].append("CAP_NET_RAW")'
+	out=$(sb --profile web run pf-web-raw 2>&1 </dev/null)
+	assert_contains "$out" "CAP_NET_RAW beyond the profile's maxCapabilities" "web refuses NET_RAW"
+}
