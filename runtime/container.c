@@ -26,6 +26,7 @@
 #include "audit/audit.h"
 #include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
+#include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
@@ -237,6 +238,12 @@ static void record_refusal(const struct sb_global *g, const char *id, const char
                 sentry_events_syslog(&e);
 }
 
+#define FAULT(point)                                                                               \
+        do {                                                                                       \
+                if (sb_fault(point, err) < 0)                                                      \
+                        goto out;                                                                  \
+        } while (0)
+
 static pid_t clone_init(int flags)
 {
         /* Raw clone with a NULL stack behaves like fork() but creates the user and
@@ -384,6 +391,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 goto out;
         dir_made = true;
         runtime_state_dir(g->root, opts->id, dir);
+        FAULT("create: state directory");
         if (save_config_copy(bundle, dir, err) < 0)
                 goto out;
 
@@ -404,6 +412,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
          * up after a create that was killed half-way. */
         if (runtime_state_write(g->root, &st, err) < 0)
                 goto out;
+        FAULT("create: first state");
 
         runtime_ns_plan(&cfg, &plan);
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -413,6 +422,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         start_fd = listen_start_socket(g->root, opts->id, err);
         if (start_fd < 0)
                 goto out;
+        FAULT("create: start socket");
         if (cfg.process.terminal) {
                 if (opts->console_socket != NULL) {
                         console_fd = runtime_console_socket_connect(opts->console_socket, err);
@@ -445,6 +455,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 conf.sentry_conn = runtime_sentry_socket_connect(g->root, opts->id, err);
                 if (conf.sentry_conn < 0)
                         goto out;
+                FAULT("create: sentry socket");
         }
         ctx.conf = &conf;
         {
@@ -491,17 +502,26 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         if (runtime_cgroup_detect(SB_CGROUP_ROOT, &cgmode, err) < 0 ||
             runtime_cgroup_own_path(cgmode, &own, err) < 0 ||
             runtime_cgroup_resolve_path(cfg.linux_.cgroups_path, opts->id, g->systemd_cgroup, own,
-                                        &cgpath, err) < 0 ||
-            runtime_cgroup_create(SB_CGROUP_ROOT, cgpath,
+                                        &cgpath, err) < 0) {
+                sb_err_prefix(err, "cgroup");
+                goto out;
+        }
+        /* Recorded before it exists: a create killed right after making it
+         * leaves a cgroup that `delete --force` can still find. */
+        st.cgroup_path = cgpath;
+        if (runtime_state_write(g->root, &st, err) < 0)
+                goto out;
+        if (runtime_cgroup_create(SB_CGROUP_ROOT, cgpath,
                                   cfg.linux_.resources.present ? &cfg.linux_.resources : NULL, &cg,
                                   err) < 0) {
                 sb_err_prefix(err, "cgroup");
                 goto out;
         }
         cgroup_made = true;
-        st.cgroup_path = cgpath;
+        FAULT("create: cgroup");
         if (runtime_cgroup_enter(&cg, child, err) < 0 || runtime_state_write(g->root, &st, err) < 0)
                 goto out;
+        FAULT("create: cgroup entered");
         if (runtime_sync_send(sv[0], SYNC_GO, 0, NULL) < 0) {
                 sb_err_set(err, errno, "sync with container init");
                 goto out;
@@ -510,6 +530,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 goto out;
         if (plan.need_fork)
                 waitpid(child, NULL, 0); /* the intermediate process exits after its fork */
+        FAULT("create: init ready");
 
         if (conf.routes) {
                 struct sentry_config sc = {
@@ -534,12 +555,14 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 close(ctl);
                 st.sentry_pid = sentry_pid;
                 st.sentry_start_time = runtime_proc_start_time(sentry_pid);
+                FAULT("create: sentry");
         }
         st.created_done = true;
         if (runtime_state_write(g->root, &st, err) < 0)
                 goto out;
         if (opts->pid_file != NULL && write_pid_file(opts->pid_file, init_pid, err) < 0)
                 goto out;
+        FAULT("create: created");
         *pid_out = init_pid;
         rc = 0;
 out:

@@ -22,6 +22,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
+#include "runtime/fault.h"
 #include "runtime/container.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
@@ -178,6 +179,8 @@ int runtime_exec(const struct sb_global *g, const struct runtime_exec_opts *o,
                     s != SIGPIPE && s != SIGWINCH)
                         sigaddset(&set, s);
         sigprocmask(SIG_BLOCK, &set, &old);
+        if (sb_fault("exec: before fork", err) < 0)
+                goto out;
         child = fork();
         if (child < 0) {
                 sb_err_set(err, errno, "fork");
@@ -233,6 +236,11 @@ int runtime_exec(const struct sb_global *g, const struct runtime_exec_opts *o,
         }
         if (pid <= 0) {
                 sb_err_set(err, 0, "exec: the process did not start");
+                goto out;
+        }
+        if (sb_fault("exec: process started", err) < 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
                 goto out;
         }
         if (o->pid_file != NULL) {

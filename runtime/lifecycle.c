@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "runtime/cleanup.h"
+#include "runtime/fault.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
@@ -269,7 +270,11 @@ int runtime_start(const struct sb_global *g, const char *id, struct sb_err *err)
         }
         if (runtime_load_saved_config(g->root, id, &cfg, err) < 0)
                 goto out;
+        if (sb_fault("start: before the go", err) < 0)
+                goto out;
         if (trigger_start(g->root, &st, &cfg, err) < 0)
+                goto out;
+        if (sb_fault("start: started", err) < 0)
                 goto out;
         {
                 _cleanup_free_ char *state = runtime_hook_state_json(
@@ -384,6 +389,8 @@ int runtime_delete(const struct sb_global *g, const char *id, bool force, struct
         }
         if (s != RUNTIME_STOPPED && kill_and_wait(&st, err) < 0)
                 goto out;
+        if (sb_fault("delete: processes gone", err) < 0)
+                goto out;
         if (runtime_load_saved_config(g->root, id, &cfg, err) == 0) {
                 _cleanup_free_ char *state = runtime_hook_state_json(
                     cfg.oci_version, id, "stopped", 0, st.bundle, &cfg.annotations);
@@ -402,6 +409,8 @@ int runtime_delete(const struct sb_global *g, const char *id, bool force, struct
                         close(pfd);
                 }
         }
+        if (sb_fault("delete: sentry gone", err) < 0)
+                goto out;
         {
                 /* Kills stragglers (processes that left the init's pid
                  * namespace view) and removes the directories. */
@@ -413,6 +422,8 @@ int runtime_delete(const struct sb_global *g, const char *id, bool force, struct
                                 goto out;
                 }
         }
+        if (sb_fault("delete: cgroup removed", err) < 0)
+                goto out;
         rc = runtime_state_remove(g->root, id, err);
 out:
         oci_config_free(&cfg);

@@ -95,6 +95,31 @@ snapshot_host() {
 		echo "procs $(pgrep -c -f "$SANDBOX" || true)"
 		echo "mounts $(host_mounts)"
 		echo "state $(ls -A "$SB_ROOT" 2>/dev/null | wc -l)"
-		echo "cgroups $(find /sys/fs/cgroup -type d -name '*sandbox-it*' 2>/dev/null | wc -l)"
+		# the default parent (/sandbox/ID) and paths the tests name after their folder
+		echo "cgroups $( {
+			find /sys/fs/cgroup -type d -name '*sandbox-it*' 2>/dev/null
+			find /sys/fs/cgroup /sys/fs/cgroup/*/ -maxdepth 2 -mindepth 2 -type d -path '*/sandbox/*' 2>/dev/null
+		} | sort -u | wc -l)"
 	}
+}
+
+# breakout_bundle: $BUNDLE with the static breakout binary (breakout.c) at
+# /breakout, and cd there. Built once per change of breakout.c.
+breakout_bundle() {
+	local src bin="$SB_TEST_TMP/breakout.bin"
+	src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/breakout.c"
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		cc -static -O1 -pthread -o "$bin.$$" "$src" && mv -f "$bin.$$" "$bin" ||
+			fail "cc -static breakout.c" || return 1
+	fi
+	make_bundle "$BUNDLE" && cd "$BUNDLE" && cp "$bin" "$BUNDLE/rootfs/breakout"
+}
+
+# host_usr_bundle: $BUNDLE whose /usr is the host's (read-only), with /lib and
+# /lib64 pointing into it as on Debian: the host's compilers and interpreters
+# run in a busybox root.
+host_usr_bundle() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	rm -rf rootfs/usr && mkdir rootfs/usr && ln -s usr/lib rootfs/lib && ln -s usr/lib64 rootfs/lib64
+	config_edit "$BUNDLE" 'c["mounts"].append({"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}); c["root"]["readonly"]=False; c["process"]["env"]=["PATH=/usr/bin:/bin","HOME=/tmp"]'
 }
