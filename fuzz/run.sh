@@ -16,6 +16,7 @@ if [ ${#names[@]} -eq 0 ]; then
 	done
 fi
 mkdir -p "$here/artifacts"
+export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 pass=0
 failed=0
 for n in "${names[@]}"; do

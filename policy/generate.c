@@ -28,7 +28,7 @@ static int cmp_str(const void *a, const void *b)
 
 static bool has_name(char **names, size_t n, const char *name)
 {
-        return bsearch(&name, names, n, sizeof(char *), cmp_str) != NULL;
+        return n > 0 && bsearch(&name, names, n, sizeof(char *), cmp_str) != NULL;
 }
 
 void policy_learned_free(struct policy_learned *l)

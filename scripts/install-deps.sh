@@ -4,7 +4,7 @@
 set -eu
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
 libseccomp-dev libcap-dev libjansson-dev libunwind-dev libcriterion-dev
-busybox-static python3 python3-jsonschema runc crun iproute2 util-linux man-db libcap2-bin"
+busybox-static python3 python3-jsonschema runc crun iproute2 util-linux man-db libcap2-bin valgrind"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,6 +1,7 @@
 #!/bin/bash
-# make check: formatting, the release build with unit, schema and integration
-# tests, the same suite under ASan+UBSan, and a bounded fuzz smoke run.
+# make check: formatting, the release build with unit, schema, memcheck and
+# integration tests, the same suite under ASan+UBSan, and a bounded fuzz
+# smoke run.
 # Ends with one summary line: "check: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -58,6 +59,7 @@ step "format (clang-format)" clang-format --dry-run --Werror $(git ls-files '*.c
 step "build (release)" build build -DCMAKE_BUILD_TYPE=Release
 step "unit tests" ./build/unit_tests --jobs 2
 step "schema" bash tests/schema/run.sh build
+step "memcheck (valgrind, pure modules)" bash tests/memcheck.sh build
 step "integration" env SANDBOX="$PWD/build/sandbox" bash tests/integration/run.sh
 step "e2e (docker, containerd, podman)" bash tests/e2e/run.sh build/sandbox
 

@@ -103,6 +103,18 @@ snapshot_host() {
 	}
 }
 
+# settled_snapshot BEFORE: the host snapshot once it equals BEFORE (processes
+# take a moment to be reaped), or the last one after 10 s.
+settled_snapshot() {
+	local now
+	for _ in $(seq 50); do
+		now=$(snapshot_host)
+		[ "$now" = "$1" ] && break
+		sleep 0.2
+	done
+	echo "$now"
+}
+
 # breakout_bundle: $BUNDLE with the static breakout binary (breakout.c) at
 # /breakout, and cd there. Built once per change of breakout.c.
 breakout_bundle() {

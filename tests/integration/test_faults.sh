@@ -2,18 +2,6 @@
 # every step of create, start, exec and delete; afterwards `delete --force`
 # leaves no process, mount, cgroup or state entry behind.
 
-# settled_snapshot BEFORE: the host snapshot once it equals BEFORE (processes
-# take a moment to be reaped), or the last one after 3 s.
-settled_snapshot() {
-	local now
-	for _ in $(seq 30); do
-		now=$(snapshot_host)
-		[ "$now" = "$1" ] && break
-		sleep 0.1
-	done
-	echo "$now"
-}
-
 # fault_walk MODE CMD...: runs CMD with SANDBOX_FAULT=1, 2, ... until a run
 # reaches no fault point any more; after each, the function `after_fault N`
 # cleans up and checks. Prints the number of points walked.

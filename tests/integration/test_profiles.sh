@@ -13,6 +13,22 @@ for line in open(sys.argv[1]):
 PY
 }
 
+# refusal_event ID RULE TEXT PROFILE: exactly one event of container ID, the
+# runtime's refusal by RULE, naming TEXT.
+refusal_event() {
+	/usr/bin/python3 - "$(events_of "$1")" "$@" <<'PY' || fail "refusal event of $1"
+import json, sys
+lines = [l for l in sys.argv[1].splitlines() if l]
+cid, rule, text, profile = sys.argv[2:6]
+assert len(lines) == 1, lines
+e = json.loads(lines[0])
+assert e["rule"] == rule and e["decision"] == "deny" and e["priority"] == "Warning", e
+assert e["profile"] == profile and e["source"] == "sandbox", e
+assert text in e["message"], e
+assert "refused" in e["tags"] and e["output_fields"]["container.id"] == cid, e
+PY
+}
+
 drop_ns() { # BUNDLE TYPE: share the host's namespace of TYPE
 	config_edit "$1" 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="'"$2"'"]'
 }
@@ -27,16 +43,7 @@ test_strict_refuses_pid_host_with_event() {
 	assert_contains "$err" "profile strict: .linux.namespaces: pid namespace must be private (--pid=host is refused)" || return 1
 	after=$(snapshot_host)
 	assert_eq "$before" "$after" "left behind" || return 1
-	/usr/bin/python3 - "$(events_of pf-pidhost)" <<'PY' || fail "refusal event"
-import json, sys
-lines = [l for l in sys.argv[1].splitlines() if l]
-assert len(lines) == 1, lines
-e = json.loads(lines[0])
-assert e["rule"] == "profile-bounds" and e["decision"] == "deny", e
-assert e["profile"] == "strict" and e["source"] == "sandbox", e
-assert "pid namespace must be private" in e["message"], e
-assert "refused" in e["tags"] and e["output_fields"]["container.id"] == "pf-pidhost", e
-PY
+	refusal_event pf-pidhost profile-bounds "pid namespace must be private" strict
 }
 
 test_strict_refuses_added_capability() {
@@ -72,14 +79,7 @@ test_audit_enforce_refuses_with_event() {
 		assert_contains "$err" "SB-NS-001" || return 1
 	after=$(snapshot_host)
 	assert_eq "$before" "$after" "left behind" || return 1
-	/usr/bin/python3 - "$(events_of pf-enforce)" <<'PY' || fail "refusal event"
-import json, sys
-lines = [l for l in sys.argv[1].splitlines() if l]
-assert len(lines) == 1, lines
-e = json.loads(lines[0])
-assert e["rule"] == "audit-enforce" and e["decision"] == "deny", e
-assert "SB-NS-001" in e["message"] and e["priority"] == "Warning", e
-PY
+	refusal_event pf-enforce audit-enforce SB-NS-001 default || return 1
 	# below the threshold the same container runs
 	sb --audit-enforce critical run pf-enforce2 </dev/null >/dev/null 2>&1
 	assert_eq 0 "$?" "--audit-enforce critical"

@@ -1,0 +1,61 @@
+# Stress: many concurrent lifecycles against one --root, and many containers
+# in sequence; nothing corrupted, nothing left behind, nothing growing.
+
+# 50 workers loop create, start, exec, kill, delete for STRESS_SECONDS (20).
+test_stress_concurrent_lifecycles_same_root() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 60
+	local before end w total=0 n
+	before=$(snapshot_host)
+	end=$((SECONDS + ${STRESS_SECONDS:-20}))
+	: >errors
+	for w in $(seq 50); do
+		(
+			n=0
+			while [ "$SECONDS" -lt "$end" ]; do
+				id=st-$w-$n
+				n=$((n + 1))
+				if ! sb create "$id" </dev/null >/dev/null 2>"err.$w"; then
+					echo "create $id: $(cat "err.$w")" >>errors
+					sb delete --force "$id" >/dev/null 2>&1
+					continue
+				fi
+				sb start "$id" 2>>errors || echo "start $id failed" >>errors
+				sb exec "$id" /bin/true 2>>errors || echo "exec $id failed" >>errors
+				sb kill "$id" KILL 2>>errors || echo "kill $id failed" >>errors
+				sb delete --force "$id" 2>>errors || echo "delete $id failed" >>errors
+				echo "$id" >>"done.$w"
+			done
+		) &
+	done
+	wait
+	total=$(cat done.* 2>/dev/null | wc -l)
+	echo "stress: $total create/start/exec/kill/delete cycles by 50 workers in ${STRESS_SECONDS:-20}s"
+	[ "$total" -ge 50 ] || fail "only $total cycles completed" || return 1
+	[ ! -s errors ] || fail "errors: $(head -c 2000 errors)" || return 1
+	# every container accounted for: none left in the list or the root
+	n=$(sb list -q | grep -c '^st-')
+	assert_eq 0 "$n" "containers left in list" || return 1
+	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers after the stress run"
+}
+
+# 200 containers in sequence: nothing left, and neither the sentry's memory
+# nor the runtime's grows with the number of containers run before.
+test_stress_200_in_sequence_no_growth() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 60
+	local before i spid rss first=0 last=0
+	before=$(snapshot_host)
+	for i in $(seq 200); do
+		sb run -d "sq-$i" </dev/null >/dev/null 2>&1 || fail "run -d sq-$i" || return 1
+		if [ "$i" = 10 ] || [ "$i" = 200 ]; then
+			spid=$(sb state "sq-$i" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sentry"]["pid"])')
+			rss=$(awk '/^VmRSS/ {print $2}' "/proc/$spid/status")
+			[ "$i" = 10 ] && first=$rss || last=$rss
+		fi
+		sb delete --force "sq-$i" >/dev/null 2>&1 || fail "delete sq-$i" || return 1
+	done
+	echo "sentry VmRSS: container 10 ${first} KiB, container 200 ${last} KiB"
+	[ "$last" -le $((first + first / 10 + 64)) ] || fail "sentry RSS grew: $first -> $last KiB" || return 1
+	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers after 200 containers"
+}
