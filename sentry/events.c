@@ -83,9 +83,9 @@ json_t *sentry_event_json(const struct sentry_event *ev)
                          "Sandbox sentry: %s %s%s%s (%s) by rule %s (container=%s proc=%s pid=%d "
                          "exe=%s uid=%ld)",
                          ev->decision, syscall, ev->path ? " path=" : "", ev->path ? ev->path : "",
-                         result_name(ev), ev->rule ? ev->rule : "",
-                         ev->container_id ? ev->container_id : "", ev->comm ? ev->comm : "",
-                         (int)ev->pid, ev->exe ? ev->exe : "", ev->uid);
+                         ev->result_unknown ? "let through" : result_name(ev),
+                         ev->rule ? ev->rule : "", ev->container_id ? ev->container_id : "",
+                         ev->comm ? ev->comm : "", (int)ev->pid, ev->exe ? ev->exe : "", ev->uid);
 
         /* Falco's keys. */
         json_object_set_new(o, "time", json_string(time));
@@ -96,7 +96,8 @@ json_t *sentry_event_json(const struct sentry_event *ev)
         json_object_set_new(o, "output", json_string(output));
         json_object_set_new(f, "evt.time", json_string(time));
         json_object_set_new(f, "evt.type", json_string(syscall));
-        json_object_set_new(f, "evt.res", json_string(result_name(ev)));
+        json_object_set_new(f, "evt.res",
+                            ev->result_unknown ? json_null() : json_string(result_name(ev)));
         json_object_set_new(f, "proc.name", str_or_null(ev->comm));
         json_object_set_new(f, "proc.exepath", str_or_null(ev->exe));
         json_object_set_new(f, "proc.cmdline", str_or_null(ev->cmdline));

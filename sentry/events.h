@@ -61,6 +61,8 @@ struct sentry_event {
                                   * sentry lost): the sentence for `output`, may be NULL */
         const char *source;      /* Falco's `source`; NULL: "syscall" */
         const char *arg_class;   /* learn mode: the call's argument class, may be NULL */
+        bool result_unknown;     /* let through (CONTINUE): the kernel runs the call after
+                                  * the event, so its result is not known (evt.res null) */
 };
 
 /* "2024-05-01T12:34:56.123456789Z". buf >= 40 bytes. */

@@ -109,6 +109,7 @@ static void apply(struct sentry_state *s, struct sentry_request *r, struct polic
         if (records(v)) {
                 read_strings(r);
                 load_proc(r);
+                r->continued = v.action == POLICY_ACT_ALLOW || v.action == POLICY_ACT_LOG;
                 sentry_record(s, r, v, errnum);
         }
         switch (v.action) {
@@ -296,7 +297,7 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
          * round trip for the calls that never read them. */
         r.notify_fd = notify_fd;
         r.req = s->req;
-        r.have_how = r.have_path = r.have_proc = false;
+        r.have_how = r.have_path = r.have_proc = r.continued = false;
         memset(r.have_str, 0, sizeof(r.have_str));
         r.name = s->req->data.arch == s->native_arch ? policy_syscall_name(s->req->data.nr) : NULL;
         r.desc = sentry_syscall_desc(r.name);

@@ -132,6 +132,7 @@ void sentry_record(struct sentry_state *s, struct sentry_request *r, struct poli
                 ev.gid = r->proc.gid;
         }
         ev.decision = sentry_decision_name(v.action);
+        ev.result_unknown = r->continued;
         ev.errnum = errnum;
         ev.priority = priority_of(v.action);
         ev.tags = r->rule ? r->rule->tags : NULL;

@@ -40,6 +40,7 @@ struct sentry_request {
         bool have_how;
         char path[PATH_MAX]; /* the decision path (absolute in the target's root) */
         bool have_path;
+        bool continued; /* answered with CONTINUE: the kernel runs it after the event */
         struct sentry_proc proc;
         bool have_proc;
 };

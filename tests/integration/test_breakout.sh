@@ -232,6 +232,13 @@ for row in expect.strip().splitlines():
     else:
         want("decision", "allow", e.get("decision"))
         want("priority", "Notice", e.get("priority"))
+        if e.get("syscall") in ("open", "openat", "openat2", "creat"):
+            # performed by the sentry: the result the caller got
+            rc, got = out[att]
+            want("evt.res", got if rc < 0 else "SUCCESS", of.get("evt.res"))
+        else:
+            # let through: the kernel runs it after the event, no result claimed
+            want("evt.res", None, of.get("evt.res"))
 others = [e for i, e in enumerate(events) if i not in used and e.get("rule") != "sentry-lost"]
 for e in others:
     bad(f"unexpected event: {e.get('output')}")

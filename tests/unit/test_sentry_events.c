@@ -176,3 +176,29 @@ Test(sentry_events, stderr_when_dash)
         cr_assert_null(e.path);
         sentry_events_close(&e);
 }
+
+/* A call let through (CONTINUE) runs after its event: its result is not
+ * claimed. One the sentry performed or refused has its result. */
+Test(sentry_events, continued_call_claims_no_result)
+{
+        struct sentry_event ev = sample();
+        ev.decision = "allow";
+        ev.errnum = 0;
+        ev.result_unknown = true;
+        char *line = sentry_event_format(&ev);
+        json_t *o = json_loads(line, 0, NULL);
+        json_t *f = json_object_get(o, "output_fields");
+
+        cr_assert(json_is_null(json_object_get(f, "evt.res")));
+        cr_assert_not_null(strstr(json_string_value(json_object_get(o, "output")), "let through"));
+        json_decref(o);
+        free(line);
+
+        ev.result_unknown = false;
+        line = sentry_event_format(&ev);
+        o = json_loads(line, 0, NULL);
+        f = json_object_get(o, "output_fields");
+        cr_assert_str_eq(json_string_value(json_object_get(f, "evt.res")), "SUCCESS");
+        json_decref(o);
+        free(line);
+}
