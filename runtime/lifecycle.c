@@ -377,8 +377,28 @@ int runtime_delete(const struct sb_global *g, const char *id, bool force, struct
                 if (!force)
                         return -1;
                 /* A create that crashed before writing any state, or a corrupt
-                 * file: with --force, remove what is there. */
+                 * file: with --force, remove what is there, and what the saved
+                 * config says the container's cgroup is (its processes with
+                 * it), where that does not depend on who asks (the default
+                 * and absolute paths, the systemd form). */
                 sb_warn("delete %s: %s; removing the state directory", id, err->msg);
+                if (runtime_load_saved_config(g->root, id, &cfg, err) == 0) {
+                        const char *cp = cfg.linux_.cgroups_path;
+                        _cleanup_free_ char *path = NULL;
+                        struct runtime_cgroup cg = {0};
+                        struct sb_err e2;
+
+                        if ((cp == NULL || cp[0] == '\0' || cp[0] == '/' || g->systemd_cgroup) &&
+                            runtime_cgroup_resolve_path(cp, id, g->systemd_cgroup, "", &path,
+                                                        &e2) == 0 &&
+                            runtime_cgroup_detect(SB_CGROUP_ROOT, &cg.mode, &e2) == 0) {
+                                cg.root = (char *)SB_CGROUP_ROOT;
+                                cg.path = path;
+                                if (runtime_cgroup_destroy(&cg, &e2) < 0)
+                                        sb_warn("delete %s: %s", id, e2.msg);
+                        }
+                        oci_config_free(&cfg);
+                }
                 return runtime_state_remove(g->root, id, err);
         }
         enum runtime_status s = runtime_state_status(g->root, &st);

@@ -100,3 +100,107 @@ test_exec_fault_leaves_no_process() {
 	sb delete --force f-exec >/dev/null 2>&1
 	[ "$walked" -ge 3 ] || fail "only $((walked - 1)) exec points"
 }
+
+# --- hostile surroundings -------------------------------------------------------
+
+# A full disk: --root on a tiny tmpfs. Create fails with a clear error and
+# leaves nothing; delete --force cleans whatever got written.
+test_root_on_full_disk() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 100
+	local root=$PWD/tinyroot before out rc=0
+	before=$(snapshot_host)
+	mkdir -p "$root" && mount -t tmpfs -o size=4k tmpfs "$root" || fail "mount tmpfs" || return 1
+	# fill it
+	head -c 4096 /dev/zero >"$root/fill" 2>/dev/null
+	out=$("$SANDBOX" --root "$root" --events-log "$SB_EVENTS" create full1 2>&1 </dev/null) || rc=$?
+	"$SANDBOX" --root "$root" delete --force full1 >/dev/null 2>&1
+	umount "$root"
+	[ "$rc" != 0 ] || fail "create succeeded on a full disk" || return 1
+	assert_contains "$out" "No space left on device" || return 1
+	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+}
+
+# A read-only --root: a clear error naming the path, nothing made.
+test_root_read_only() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	local root=$PWD/roroot before out rc=0
+	before=$(snapshot_host)
+	mkdir -p "$root" && mount -t tmpfs -o ro tmpfs "$root" || fail "mount" || return 1
+	out=$("$SANDBOX" --root "$root" --events-log "$SB_EVENTS" run ro1 2>&1 </dev/null) || rc=$?
+	umount "$root"
+	[ "$rc" != 0 ] || fail "run succeeded with a read-only root" || return 1
+	assert_contains "$out" "Read-only file system" && assert_contains "$out" "$root" || return 1
+	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+}
+
+# A corrupt state.json: commands say so; delete --force still cleans up
+# (the cgroup and the processes included, found from the saved config).
+test_corrupt_state_file() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 100
+	local before out pid
+	before=$(snapshot_host)
+	sb run -d cs1 </dev/null >/dev/null 2>&1 || fail "run -d" || return 1
+	pid=$(sb state cs1 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	echo '{"id": "cs1", "pid": ' >"$SB_ROOT/cs1/state.json"
+	out=$(sb state cs1 2>&1)
+	[ $? -ne 0 ] || fail "state of a corrupt file succeeded" || return 1
+	assert_contains "$out" "state.json" || return 1
+	# the state no longer says where the container is: delete --force finds
+	# its cgroup from the saved config and ends its processes with it
+	sb delete --force cs1 >/dev/null 2>&1 || fail "delete --force" || return 1
+	[ ! -e "$SB_ROOT/cs1" ] || fail "state directory left" || return 1
+	for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$pid" 2>/dev/null || { kill -9 "$pid"; fail "the container's process $pid survived"; return 1; }
+	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+}
+
+# The bundle deleted while the container runs (its root filesystem with it):
+# state, kill and delete work from what the runtime saved; exec says what is
+# missing.
+test_bundle_deleted_while_running() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 100
+	local before out
+	before=$(snapshot_host)
+	sb run -d bd1 </dev/null >/dev/null 2>&1 || fail "run -d" || return 1
+	cd / && rm -rf "$BUNDLE"
+	out=$(sb state bd1) && assert_contains "$out" '"running"' || return 1
+	out=$(sb exec bd1 /bin/echo still-here 2>&1)
+	[ $? -ne 0 ] && assert_contains "$out" '"/bin/echo": No such file or directory' || {
+		sb delete --force bd1
+		fail "exec after the bundle was deleted: $out"
+		return 1
+	}
+	sb kill bd1 KILL || fail "kill" || return 1
+	sb delete --force bd1 || fail "delete" || return 1
+	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+}
+
+# The sentry killed at a random moment while threads hammer routed calls:
+# the container ends (the default profile kills it) and the loss is recorded.
+test_sentry_killed_under_load() {
+	breakout_bundle || return 1
+	local i spid status
+	for i in 1 2 3; do
+		set_args "$BUNDLE" /breakout hammer 8 1000000
+		sb run -d "sk-$i" </dev/null >/dev/null 2>&1 || fail "run -d" || return 1
+		spid=$(sb state "sk-$i" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sentry"]["pid"])')
+		sleep "0.$((RANDOM % 9 + 1))"
+		kill -KILL "$spid"
+		for _ in $(seq 50); do
+			status=$(sb state "sk-$i" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+			[ "$status" = stopped ] && break
+			sleep 0.1
+		done
+		sb delete --force "sk-$i" >/dev/null 2>&1
+		assert_eq stopped "$status" "container $i after its sentry was killed" || return 1
+		/usr/bin/python3 - "$SB_EVENTS" "sk-$i" <<'PY' || fail "no sentry-lost event for sk-$i" || return 1
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+lost = [e for e in ev if e["container_id"] == sys.argv[2] and e["rule"] == "sentry-lost"]
+assert len(lost) == 1 and lost[0]["decision"] == "kill-container", lost
+PY
+	done
+}
