@@ -59,3 +59,46 @@ test_stress_200_in_sequence_no_growth() {
 	[ "$last" -le $((first + first / 10 + 64)) ] || fail "sentry RSS grew: $first -> $last KiB" || return 1
 	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers after 200 containers"
 }
+
+# Containers hammering recorded calls while others start and stop: every
+# attempt is accounted for in its own container's events (written, or
+# counted in a rate-limit summary), none lost, none counted twice, none
+# under another container's id.
+test_stress_events_exact_while_others_churn() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	local i n churn_end
+	set_args "$BUNDLE" /bin/sleep 0.2
+	churn_end=$((SECONDS + 15))
+	(
+		i=0
+		while [ "$SECONDS" -lt "$churn_end" ]; do
+			sb run "ch-$i" </dev/null >/dev/null 2>&1
+			i=$((i + 1))
+		done
+	) &
+	local churn=$!
+	for i in 1 2 3 4; do
+		n=$((i * 40))
+		mkdir -p "$PWD/b$i" && cp -a "$BUNDLE/rootfs" "$BUNDLE/config.json" "$PWD/b$i/"
+		config_edit "$PWD/b$i" 'c["process"]["args"]=["/bin/sh","-c","i=0; while [ $i -lt '"$n"' ]; do mount -t tmpfs none /mnt 2>/dev/null; i=$((i+1)); done"]'
+		(cd "$PWD/b$i" && sb run "ev-$i" </dev/null >/dev/null 2>&1) &
+	done
+	wait
+	kill "$churn" 2>/dev/null
+	/usr/bin/python3 - "$SB_EVENTS" <<'PY' || fail "events not exact"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+for i in range(1, 5):
+    cid, n = f"ev-{i}", i * 40
+    mine = [e for e in ev if e.get("container_id") == cid and e["syscall"] == "mount"]
+    written = [e for e in mine if "suppressed" not in e]
+    counted = sum(e["suppressed"] for e in mine if "suppressed" in e)
+    assert all(e["decision"] == "deny" and e["output_fields"]["container.id"] == cid for e in mine)
+    keys = [(e["time"], e["pid"]) for e in written]
+    assert len(keys) == len(set(keys)), f"{cid}: duplicated events"
+    assert len(written) + counted == n, f"{cid}: {len(written)} written + {counted} counted != {n}"
+    print(f"{cid}: {n} attempts = {len(written)} events + {counted} in summaries")
+# nothing of theirs under a churning container's id
+assert not [e for e in ev if e.get("container_id", "").startswith("ch-") and e["syscall"] == "mount"]
+PY
+}
