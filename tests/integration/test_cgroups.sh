@@ -139,7 +139,8 @@ test_update_memory_live() {
 test_pause_resume() {
 	make_bundle "$BUNDLE" || return 1
 	config_edit "$BUNDLE" 'c["mounts"].append({"destination":"/out","type":"bind","source":"'"$BUNDLE"'","options":["rbind"]})'
-	set_args "$BUNDLE" /bin/sh -c 'i=0; while :; do i=$((i+1)); echo $i >/out/cnt; sleep 0.05; done'
+	# written aside and renamed: a read never sees a truncated, empty file
+	set_args "$BUNDLE" /bin/sh -c 'i=0; while :; do i=$((i+1)); echo $i >/out/cnt.new; mv /out/cnt.new /out/cnt; sleep 0.05; done'
 	local l a b
 	for l in $LAYOUTS; do
 		(cd "$BUNDLE" && sbx $l run -d "cg-pause-$l" </dev/null >/dev/null 2>&1) || fail "$l: run" || return 1
