@@ -21,7 +21,7 @@ static const char *const handover[] = {
     "poll",    "ppoll",    "getpid", "gettid", "fcntl",
 };
 
-static bool is_handover(const char *name)
+bool policy_is_handover(const char *name)
 {
         for (size_t i = 0; i < sizeof(handover) / sizeof(handover[0]); i++)
                 if (strcmp(handover[i], name) == 0)
@@ -94,9 +94,8 @@ static bool unconditional(const struct policy_rule *r)
 
 /* ---- the OCI seccomp section being built ---- */
 
-#define builder policy_seccomp
-
-static struct oci_seccomp_syscall *add_entry(struct builder *b, size_t n_names, size_t n_args)
+static struct oci_seccomp_syscall *add_entry(struct policy_seccomp *b, size_t n_names,
+                                             size_t n_args)
 {
         struct oci_seccomp_syscall *sc;
 
@@ -137,7 +136,7 @@ static void push_arg(struct oci_seccomp_syscall *sc, const struct policy_arg *a)
             .index = a->index, .op = a->op, .value = a->value, .value_two = a->value_two};
 }
 
-static void builder_free(struct builder *b)
+static void builder_free(struct policy_seccomp *b)
 {
         for (size_t i = 0; i < b->s.n_syscalls; i++) {
                 free(b->s.syscalls[i].names.items);
@@ -148,8 +147,8 @@ static void builder_free(struct builder *b)
 }
 
 /* One kernel entry per alternative of `r` (anyArgs), for `names`. */
-static int emit_rule(struct builder *b, const struct policy_rule *r, char **names, size_t n_names,
-                     struct sb_err *err)
+static int emit_rule(struct policy_seccomp *b, const struct policy_rule *r, char **names,
+                     size_t n_names, struct sb_err *err)
 {
         enum oci_seccomp_action a;
         int errnum;
@@ -176,7 +175,8 @@ static int emit_rule(struct builder *b, const struct policy_rule *r, char **name
 
 /* seccomp(2) with the listener guard: `a` for everything but
  * SET_MODE_FILTER with NEW_LISTENER, which gets EPERM. */
-static int emit_guard(struct builder *b, enum oci_seccomp_action a, int errnum, struct sb_err *err)
+static int emit_guard(struct policy_seccomp *b, enum oci_seccomp_action a, int errnum,
+                      struct sb_err *err)
 {
         static char name[] = "seccomp";
         const struct policy_arg not_filter = {0, OCI_SCMP_CMP_NE, SECCOMP_SET_MODE_FILTER, 0};
@@ -262,7 +262,7 @@ static int build_tables(const struct policy_profile *p, struct policy_tables *t,
                 }
                 if (all_conditional) {
                         /* Calls no rule matches get the default. */
-                        if (default_notify_all && is_handover(e->name)) {
+                        if (default_notify_all && policy_is_handover(e->name)) {
                                 enum oci_seccomp_action fa;
                                 int fe;
 
@@ -396,7 +396,7 @@ int policy_compile(const struct policy_profile *p, scmp_filter_ctx *filter,
 int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *out,
                        struct policy_tables *tables, struct sb_err *err)
 {
-        struct builder b = {0};
+        struct policy_seccomp b = {0};
         enum oci_seccomp_action def_a, seccomp_a;
         int def_e, seccomp_e;
         bool guard = false, notify_all;
@@ -471,7 +471,7 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
                 if (names == NULL)
                         goto nomem;
                 for (size_t k = 0; k < n_all; k++) {
-                        bool named = strcmp(all[k], "seccomp") == 0 || is_handover(all[k]);
+                        bool named = strcmp(all[k], "seccomp") == 0 || policy_is_handover(all[k]);
 
                         for (size_t i = 0; i < p->n_rules && !named; i++)
                                 for (size_t j = 0; j < p->rules[i].n_names && !named; j++)

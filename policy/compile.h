@@ -40,4 +40,10 @@ int policy_compile_oci(const struct policy_profile *eff, struct policy_seccomp *
                        struct policy_tables *tables, struct sb_err *err);
 void policy_seccomp_free(struct policy_seccomp *s);
 
+/* True for the syscalls the runtime's init makes between loading the filter
+ * and execve (handing the listener over, waiting for the go): a default that
+ * needs the sentry leaves them to the kernel, and a generated profile always
+ * allows them. */
+bool policy_is_handover(const char *name);
+
 #endif

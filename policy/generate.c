@@ -5,21 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/compile.h"
 #include "policy/syscalls.h"
-
-/* The hand-over set of compile.c, which the runtime's init needs between
- * loading the filter and execve. */
-static const char *const handover[] = {
-    "write",   "writev",   "read",   "readv",  "close",      "sendmsg",      "sendto",
-    "recvmsg", "recvfrom", "futex",  "exit",   "exit_group", "rt_sigreturn", "rt_sigprocmask",
-    "poll",    "ppoll",    "getpid", "gettid", "fcntl",
-};
-
-size_t policy_handover_names(const char *const **out)
-{
-        *out = handover;
-        return sizeof(handover) / sizeof(handover[0]);
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -106,19 +93,10 @@ int policy_learned_parse(const char *file, const char *text, size_t len, const c
         return 0;
 }
 
-static bool in_list(const char *const *l, size_t n, const char *name)
-{
-        for (size_t i = 0; i < n; i++)
-                if (strcmp(l[i], name) == 0)
-                        return true;
-        return false;
-}
-
 /* Learned or hand-over. */
 static bool wanted(const struct policy_learned *l, const char *name)
 {
-        return has_name(l->names, l->n_names, name) ||
-               in_list(handover, sizeof(handover) / sizeof(handover[0]), name);
+        return has_name(l->names, l->n_names, name) || policy_is_handover(name);
 }
 
 static bool conditional(json_t *rule)

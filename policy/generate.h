@@ -25,10 +25,6 @@ int policy_learned_parse(const char *file, const char *text, size_t len, const c
                          struct policy_learned *out, struct sb_err *err);
 void policy_learned_free(struct policy_learned *l);
 
-/* The syscalls the runtime itself makes after loading a profile's filter
- * (compile.c's hand-over set): every generated profile allows them. */
-size_t policy_handover_names(const char *const **out);
-
 /* The profile, in the profile language: the base's default action becomes
  * errno EPERM, recorded; the base's rules that refuse, route or record are
  * kept (its breakout protection); its allow rules are kept only for learned

@@ -16,10 +16,9 @@
 #include "policy/profile.h"
 #include "runtime/confine.h"
 #include "runtime/cleanup.h"
+#include "runtime/cmd_common.h"
 #include "runtime/commands.h"
 #include "runtime/state.h"
-
-#define MAX_READ (64u * 1024u * 1024u)
 
 struct files {
         struct audit_input_file *items;
@@ -51,47 +50,6 @@ static void files_free(struct files *f)
         }
         free(f->items);
         free(f->texts);
-}
-
-/* Reads a whole file ("-" is stdin). */
-static int read_all(const char *path, char **out, size_t *len, struct sb_err *err)
-{
-        _cleanup_fclose_ FILE *f = NULL;
-        char *buf = NULL;
-        size_t n = 0, cap = 0;
-
-        f = strcmp(path, "-") == 0 ? fdopen(dup(0), "r") : fopen(path, "re");
-        if (f == NULL)
-                return sb_err_set(err, errno, "open `%s`", path);
-        for (;;) {
-                if (n + 4096 > cap) {
-                        char *nb;
-                        cap = cap ? cap * 2 : 65536;
-                        if (cap > MAX_READ + 4096) {
-                                free(buf);
-                                return sb_err_set(err, 0, "%s: too large", path);
-                        }
-                        nb = realloc(buf, cap + 1);
-                        if (nb == NULL) {
-                                free(buf);
-                                return sb_err_set(err, ENOMEM, "read `%s`", path);
-                        }
-                        buf = nb;
-                }
-                size_t r = fread(buf + n, 1, cap - n, f);
-                n += r;
-                if (r == 0) {
-                        if (ferror(f)) {
-                                free(buf);
-                                return sb_err_set(err, EIO, "read `%s`", path);
-                        }
-                        break;
-                }
-        }
-        buf[n] = '\0';
-        *out = buf;
-        *len = n;
-        return 0;
 }
 
 struct opts {
@@ -135,7 +93,7 @@ static void audit_config_file(struct opts *o, const char *path)
         char *text = NULL;
         size_t len;
 
-        if (read_all(path, &text, &len, &err) < 0) {
+        if (sb_read_input(path, &text, &len, &err) < 0) {
                 fprintf(stderr, "sandbox: audit: %s\n", err.msg);
                 o->unusable++;
                 return;
@@ -208,7 +166,7 @@ static void audit_inspect(struct opts *o, const char *path)
         size_t len;
         const char *shown = strcmp(path, "-") == 0 ? "stdin" : path;
 
-        if (read_all(path, &text, &len, &err) < 0 ||
+        if (sb_read_input(path, &text, &len, &err) < 0 ||
             audit_docker_inspect_parse(shown, text, len, &d, &err) < 0) {
                 fprintf(stderr, "sandbox: audit: %s\n", err.msg);
                 free(text);
@@ -418,7 +376,7 @@ static int run(struct sb_global *g, int argc, char **argv)
                 struct sb_err err = {0};
                 char *text = NULL, day[11];
                 size_t len;
-                if (read_all(ignore, &text, &len, &err) < 0 ||
+                if (sb_read_input(ignore, &text, &len, &err) < 0 ||
                     audit_waivers_parse(ignore, text, len, &w, &err) < 0) {
                         fprintf(stderr, "sandbox: audit: --ignore: %s\n", err.msg);
                         free(text);

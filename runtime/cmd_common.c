@@ -1,10 +1,13 @@
 #include "runtime/cmd_common.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "runtime/cleanup.h"
 #include "runtime/log.h"
 
 int sb_parse_create_flags(int argc, char **argv, struct runtime_create_opts *o,
@@ -86,4 +89,44 @@ const char *sb_parse_id(int argc, char **argv, const char *cmd)
                 return NULL;
         }
         return argv[optind++];
+}
+
+int sb_read_input(const char *path, char **out, size_t *len, struct sb_err *err)
+{
+        _cleanup_fclose_ FILE *f = NULL;
+        char *buf = NULL;
+        size_t n = 0, cap = 0;
+
+        f = strcmp(path, "-") == 0 ? fdopen(dup(0), "r") : fopen(path, "re");
+        if (f == NULL)
+                return sb_err_set(err, errno, "open `%s`", path);
+        for (;;) {
+                if (n + 4096 > cap) {
+                        char *nb;
+                        cap = cap ? cap * 2 : 65536;
+                        if (cap > SB_READ_INPUT_MAX + 4096) {
+                                free(buf);
+                                return sb_err_set(err, 0, "%s: too large", path);
+                        }
+                        nb = realloc(buf, cap + 1);
+                        if (nb == NULL) {
+                                free(buf);
+                                return sb_err_set(err, ENOMEM, "read `%s`", path);
+                        }
+                        buf = nb;
+                }
+                size_t r = fread(buf + n, 1, cap - n, f);
+                n += r;
+                if (r == 0) {
+                        if (ferror(f)) {
+                                free(buf);
+                                return sb_err_set(err, EIO, "read `%s`", path);
+                        }
+                        break;
+                }
+        }
+        buf[n] = '\0';
+        *out = buf;
+        *len = n;
+        return 0;
 }

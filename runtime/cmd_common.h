@@ -28,4 +28,9 @@ int sb_parse_create_flags(int argc, char **argv, struct runtime_create_opts *o,
 /* The one positional argument most commands take: the container id. */
 const char *sb_parse_id(int argc, char **argv, const char *cmd);
 
+/* Reads a whole input file ("-" is stdin) of at most SB_READ_INPUT_MAX
+ * bytes, NUL-terminated (malloc'd in *out, length in *len). */
+#define SB_READ_INPUT_MAX (64u * 1024u * 1024u)
+int sb_read_input(const char *path, char **out, size_t *len, struct sb_err *err);
+
 #endif

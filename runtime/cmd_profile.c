@@ -13,6 +13,7 @@
 #include "policy/compile.h"
 #include "policy/generate.h"
 #include "policy/profile.h"
+#include "runtime/cmd_common.h"
 #include "runtime/commands.h"
 #include "runtime/seccomp_oci.h"
 
@@ -254,34 +255,6 @@ static int learn(const struct sb_global *g, int argc, char **argv)
         return 1;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-        char *buf = NULL;
-        size_t cap = 0;
-
-        *len = 0;
-        if (f == NULL)
-                return NULL;
-        for (;;) {
-                if (*len + 65536 > cap) {
-                        char *t = realloc(buf, cap = cap * 2 + 65536);
-                        if (t == NULL)
-                                break;
-                        buf = t;
-                }
-                size_t r = fread(buf + *len, 1, cap - *len - 1, f);
-                *len += r;
-                if (r == 0)
-                        break;
-        }
-        if (f != stdin)
-                fclose(f);
-        if (buf != NULL)
-                buf[*len] = '\0';
-        return buf;
-}
-
 /* profile generate --from EVENTS [--id ID] [--base PROFILE] [--name NAME]
  * [--format json|oci] [-o FILE] */
 static int generate(int argc, char **argv)
@@ -342,9 +315,8 @@ static int generate(int argc, char **argv)
                                 "[--base PROFILE] [--name NAME] [--format json|oci] [-o FILE]\n");
                 return 2;
         }
-        if ((text = read_file(from, &len)) == NULL) {
-                fprintf(stderr, "sandbox: profile generate: read `%s`: %s\n", from,
-                        strerror(errno));
+        if (sb_read_input(from, &text, &len, &err) < 0) {
+                fprintf(stderr, "sandbox: profile generate: %s\n", err.msg);
                 return 1;
         }
         if (policy_learned_parse(from, text, len, id, &l, &err) < 0) {

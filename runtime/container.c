@@ -209,10 +209,8 @@ static void record_refusal(const struct sb_global *g, const char *id, const char
                            const char *profile, const char *rule, const char *why)
 {
         static const char *const tags[] = {"refused", NULL};
-        char host[256] = "localhost";
         struct sb_err err = {0};
         struct sentry_event e = {
-            .hostname = host,
             .container_id = id,
             .bundle = bundle,
             .profile = profile,
@@ -230,12 +228,8 @@ static void record_refusal(const struct sb_global *g, const char *id, const char
             .source = "sandbox",
         };
 
-        gethostname(host, sizeof(host) - 1);
-        clock_gettime(CLOCK_REALTIME, &e.time);
-        if (sentry_events_append_one(runtime_events_log(g), &e, &err) < 0)
+        if (sentry_events_append_one(runtime_events_log(g), g->events_syslog, &e, &err) < 0)
                 sb_warn("events log: %s", err.msg);
-        if (g->events_syslog)
-                sentry_events_syslog(&e);
 }
 
 #define FAULT(point)                                                                               \

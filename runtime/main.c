@@ -1,7 +1,6 @@
 /* sandbox: entry point. Parses the global options the way runc does
  * (`--root`, `--log`, `--log-format`, `--debug`, `--systemd-cgroup`, also in
  * their single-dash and `--opt=value` forms) and dispatches to one command. */
-#include <errno.h>
 #include <getopt.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/cloned_binary.h"
 #include "runtime/commands.h"
 #include "runtime/log.h"
@@ -71,25 +71,6 @@ enum {
         OPT_EVENTS_MAX,
         OPT_EVENTS_KEEP
 };
-
-/* "16M", "512K", "1G", "4096": bytes; 0 on a malformed or zero value. */
-static uint64_t parse_size(const char *s)
-{
-        char *end;
-        unsigned long long v;
-
-        errno = 0;
-        v = strtoull(s, &end, 10);
-        if (end == s || errno != 0 || s[0] == '-')
-                return 0;
-        if (*end == 'K' || *end == 'k')
-                v <<= 10, end++;
-        else if (*end == 'M' || *end == 'm')
-                v <<= 20, end++;
-        else if (*end == 'G' || *end == 'g')
-                v <<= 30, end++;
-        return *end == '\0' ? (uint64_t)v : 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -154,19 +135,23 @@ int main(int argc, char **argv)
                 case OPT_EVENTS_SYSLOG:
                         g.events_syslog = true;
                         break;
-                case OPT_EVENTS_MAX:
-                        g.events_max_size = parse_size(optarg);
-                        if (g.events_max_size < 4096) {
+                case OPT_EVENTS_MAX: {
+                        /* sizes as for --memory: 4096, 512k, 16M, 1g */
+                        int64_t v;
+                        if (runtime_cgroup_parse_size(optarg, &v) < 0 || v < 4096) {
                                 fprintf(stderr,
                                         "sandbox: --events-max-size: '%s' is not a size of at "
                                         "least 4096 bytes (4096, 512K, 16M, 1G)\n",
                                         optarg);
                                 return 2;
                         }
+                        g.events_max_size = (uint64_t)v;
                         break;
+                }
                 case OPT_EVENTS_KEEP: {
-                        uint64_t k = parse_size(optarg);
-                        if (k == 0 || k > 1000 || strpbrk(optarg, "KkMmGg") != NULL) {
+                        char *end;
+                        unsigned long k = strtoul(optarg, &end, 10);
+                        if (end == optarg || *end != '\0' || k == 0 || k > 1000) {
                                 fprintf(stderr,
                                         "sandbox: --events-keep: '%s' is not a number from 1 "
                                         "to 1000\n",

@@ -405,30 +405,36 @@ void sentry_events_close(struct sentry_events *e)
         *e = (struct sentry_events){.fd = -1};
 }
 
-int sentry_events_append_one(const char *path, const struct sentry_event *ev, struct sb_err *err)
+int sentry_events_append_one(const char *path, bool to_syslog, const struct sentry_event *ev,
+                             struct sb_err *err)
 {
+        struct sentry_event e = *ev;
         struct sentry_events log;
-        char *line;
+        char host[256] = "localhost", *line;
         int rc;
 
-        if (sentry_events_open(&log, path ? path : SENTRY_EVENTS_DEFAULT_PATH, 0, 0, err) < 0)
-                return -1;
-        line = sentry_event_format(ev);
-        rc = line != NULL ? sentry_events_write(&log, line, err) : sb_err_set(err, ENOMEM, "event");
+        if (e.hostname == NULL) {
+                gethostname(host, sizeof(host) - 1);
+                e.hostname = host;
+        }
+        if (e.time.tv_sec == 0 && e.time.tv_nsec == 0)
+                clock_gettime(CLOCK_REALTIME, &e.time);
+        line = sentry_event_format(&e);
+        if (line == NULL)
+                return sb_err_set(err, ENOMEM, "event");
+        if (to_syslog)
+                sentry_events_syslog(line, e.priority);
+        rc = sentry_events_open(&log, path ? path : SENTRY_EVENTS_DEFAULT_PATH, 0, 0, err);
+        if (rc == 0) {
+                rc = sentry_events_write(&log, line, err);
+                sentry_events_close(&log);
+        }
         free(line);
-        sentry_events_close(&log);
         return rc;
 }
 
-void sentry_events_syslog(const struct sentry_event *ev)
+void sentry_events_syslog(const char *line, enum sentry_priority priority)
 {
-        json_t *o = sentry_event_json(ev);
-        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-        json_decref(o);
-        if (s == NULL)
-                return;
         openlog("sandbox", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
-        syslog(LOG_AUTHPRIV | (int)ev->priority, "%s", s);
-        free(s);
+        syslog(LOG_AUTHPRIV | (int)priority, "%.*s", (int)strcspn(line, "\n"), line);
 }

@@ -125,11 +125,13 @@ int sentry_events_write(struct sentry_events *e, const char *line, struct sb_err
 /* Rotates now: PATH.(keep-1) -> PATH.keep, ..., PATH -> PATH.1, reopen PATH. */
 int sentry_events_rotate(struct sentry_events *e, struct sb_err *err);
 void sentry_events_close(struct sentry_events *e);
-/* Opens the log at `path` (NULL: the default), appends one event, closes it:
- * for the runtime and the watcher, which write one event each. */
-int sentry_events_append_one(const char *path, const struct sentry_event *ev, struct sb_err *err);
-/* Sends the event's JSON to syslog(3) (ident "sandbox", LOG_AUTHPRIV, the
- * syslog level of its priority: Falco's names are syslog's levels). */
-void sentry_events_syslog(const struct sentry_event *ev);
+/* Opens the log at `path` (NULL: the default), appends one event (its time
+ * and hostname filled in when unset), closes it, and with to_syslog sends it
+ * to syslog too: for the runtime and the watcher, which write one event each. */
+int sentry_events_append_one(const char *path, bool to_syslog, const struct sentry_event *ev,
+                             struct sb_err *err);
+/* Sends one formatted event line to syslog(3) (ident "sandbox", LOG_AUTHPRIV,
+ * the syslog level of its priority: Falco's names are syslog's levels). */
+void sentry_events_syslog(const char *line, enum sentry_priority priority);
 
 #endif

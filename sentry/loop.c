@@ -203,7 +203,7 @@ out:
         /* Nothing is lost silently: pending counts are written on the way out. */
         sentry_ratelimit_expired(&s.rl, UINT64_MAX, emit_summary, &s);
         sentry_ratelimit_free(&s.rl);
-        sentry_learned_free(&s);
+        json_decref(s.learned);
         sentry_events_close(&s.events);
         seccomp_notify_free(s.req, s.resp);
         if (epfd >= 0)

@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "runtime/log.h"
@@ -35,9 +34,9 @@ static void write_line(struct sentry_state *s, const struct sentry_event *ev)
                 return;
         if (sentry_events_write(&s->events, line, &err) < 0)
                 sb_warn("sentry: %s", err.msg);
-        free(line);
         if (s->cfg->syslog)
-                sentry_events_syslog(ev);
+                sentry_events_syslog(line, ev->priority);
+        free(line);
 }
 
 void sentry_write_event(struct sentry_state *s, const struct sentry_event *ev)
@@ -54,52 +53,17 @@ void sentry_write_event(struct sentry_state *s, const struct sentry_event *ev)
         write_line(s, &e);
 }
 
-/* Learn mode: true the first time `key` is seen (and remembers it). On
- * allocation failure the event is written anyway: better twice than never. */
+/* Learn mode: true the first time `key` is seen (and remembers it; a jansson
+ * object is the set). On allocation failure the event is written anyway:
+ * better twice than never. */
 static bool learn_first(struct sentry_state *s, const char *key)
 {
-        uint64_t h = 14695981039346656037ull;
-        size_t i;
-
-        if (s->n_learned * 2 >= s->cap_learned) {
-                size_t cap = s->cap_learned ? s->cap_learned * 2 : 256;
-                char **t = calloc(cap, sizeof(*t));
-
-                if (t == NULL)
-                        return true;
-                for (size_t k = 0; k < s->cap_learned; k++) {
-                        uint64_t g = 14695981039346656037ull;
-                        if (s->learned[k] == NULL)
-                                continue;
-                        for (const char *c = s->learned[k]; *c; c++)
-                                g = (g ^ (unsigned char)*c) * 1099511628211ull;
-                        for (i = g & (cap - 1); t[i] != NULL; i = (i + 1) & (cap - 1))
-                                ;
-                        t[i] = s->learned[k];
-                }
-                free(s->learned);
-                s->learned = t;
-                s->cap_learned = cap;
-        }
-        for (const char *c = key; *c; c++)
-                h = (h ^ (unsigned char)*c) * 1099511628211ull;
-        for (i = h & (s->cap_learned - 1); s->learned[i] != NULL;
-             i = (i + 1) & (s->cap_learned - 1))
-                if (strcmp(s->learned[i], key) == 0)
-                        return false;
-        s->learned[i] = strdup(key);
-        if (s->learned[i] != NULL)
-                s->n_learned++;
+        if (s->learned == NULL && (s->learned = json_object()) == NULL)
+                return true;
+        if (json_object_get(s->learned, key) != NULL)
+                return false;
+        json_object_set_new(s->learned, key, json_true());
         return true;
-}
-
-void sentry_learned_free(struct sentry_state *s)
-{
-        for (size_t k = 0; k < s->cap_learned; k++)
-                free(s->learned[k]);
-        free(s->learned);
-        s->learned = NULL;
-        s->n_learned = s->cap_learned = 0;
 }
 
 void sentry_record(struct sentry_state *s, struct sentry_request *r, struct policy_verdict v,
@@ -157,13 +121,8 @@ void sentry_record(struct sentry_state *s, struct sentry_request *r, struct poli
                 if (!emit)
                         return;
         }
-        if (r->have_proc && !r->proc.described) {
-                /* What the event shows of the process, read only now. */
+        if (r->have_proc) /* what the event shows of the process, read only now */
                 sentry_target_describe(&r->proc);
-                ev.comm = r->proc.comm;
-                ev.exe = r->proc.exe;
-                ev.cmdline = r->proc.cmdline;
-        }
         ev.args = sentry_decode_args(r->desc, args, strs, r->have_how ? &r->how : NULL);
         write_line(s, &ev);
         json_decref(ev.args);

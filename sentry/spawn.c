@@ -57,11 +57,8 @@ static int watch(const struct sentry_config *cfg, pid_t sentry)
         if (kill_it)
                 kill(cfg->init_pid, SIGKILL);
         struct sb_err err;
-        char host[256] = "localhost";
-        gethostname(host, sizeof(host) - 1);
         static const char *const tags[] = {"sentry", NULL};
         struct sentry_event e = {
-            .hostname = host,
             .container_id = cfg->container_id,
             .bundle = cfg->bundle,
             .profile = cfg->profile_name,
@@ -76,10 +73,7 @@ static int watch(const struct sentry_config *cfg, pid_t sentry)
             .priority = SENTRY_PRIO_CRITICAL,
             .tags = tags,
         };
-        clock_gettime(CLOCK_REALTIME, &e.time);
-        sentry_events_append_one(cfg->events_log, &e, &err);
-        if (cfg->syslog)
-                sentry_events_syslog(&e);
+        sentry_events_append_one(cfg->events_log, cfg->syslog, &e, &err);
         return 1;
 }
 

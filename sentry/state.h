@@ -21,10 +21,7 @@ struct sentry_state {
         uint32_t native_arch; /* AUDIT_ARCH_* of the sentry (seccomp_arch_native) */
         struct seccomp_notif *req;
         struct seccomp_notif_resp *resp;
-        /* learn mode: the (syscall, argument class) keys recorded so far
-         * (open addressing; cap is a power of two or 0) */
-        char **learned;
-        size_t n_learned, cap_learned;
+        json_t *learned; /* learn mode: the (syscall, argument class) keys recorded so far */
 };
 
 /* One notification being handled. */
@@ -57,7 +54,6 @@ int sentry_emulate_open(struct sentry_request *r, int dirfd, uint64_t flags, uin
 int sentry_emulate_path_op(struct sentry_request *r);
 
 /* Writes an event for a decision (rate-limited). */
-void sentry_learned_free(struct sentry_state *s);
 void sentry_record(struct sentry_state *s, struct sentry_request *r, struct policy_verdict v,
                    int errnum);
 /* Writes an event as is (summaries, sentry's own events). */

@@ -103,6 +103,16 @@ snapshot_host() {
 	}
 }
 
+# state_field ID KEY...: a field of `sandbox state ID` ("pid", "sentry pid").
+state_field() {
+	local id=$1
+	shift
+	sb state "$id" | /usr/bin/python3 -c 'import json,sys
+v = json.load(sys.stdin)
+for k in sys.argv[1:]: v = v[k]
+print(v)' "$@"
+}
+
 # settled_snapshot BEFORE: the host snapshot once it equals BEFORE (processes
 # take a moment to be reaped), or the last one after 10 s.
 settled_snapshot() {

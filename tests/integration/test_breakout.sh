@@ -379,9 +379,7 @@ PY
 }
 
 # bk_sentry_pid ID: the sentry's pid from `sandbox state`.
-bk_sentry_pid() {
-	sb state "$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sentry"]["pid"])'
-}
+bk_sentry_pid() { state_field "$1" sentry pid; }
 
 # bk_loop_bundle: init runs `/breakout keyctl` every 0.1 s into /out/log
 # (opened once: a write-open is itself routed to the sentry).

@@ -98,3 +98,13 @@ test_events_rotation_settings() {
 	out=$("$SANDBOX" --events-max-size 12 state x 2>&1)
 	assert_eq 2 "$?" && assert_contains "$out" "--events-max-size: '12'"
 }
+
+test_events_follow_and_flags_errors() {
+	local out rc
+	out=$(sb events --follow nosuch 2>&1); rc=$?
+	[ "$rc" -ne 0 ] && assert_contains "$out" "nosuch" || fail "follow of an unknown container: $rc $out" || return 1
+	out=$("$SANDBOX" --events-keep 0 list 2>&1); rc=$?
+	assert_eq 2 "$rc" && assert_contains "$out" "--events-keep: '0'" || return 1
+	out=$("$SANDBOX" --events-max-size 1x list 2>&1); rc=$?
+	assert_eq 2 "$rc" && assert_contains "$out" "--events-max-size: '1x'"
+}

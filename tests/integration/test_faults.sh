@@ -142,7 +142,7 @@ test_corrupt_state_file() {
 	local before out pid
 	before=$(snapshot_host)
 	sb run -d cs1 </dev/null >/dev/null 2>&1 || fail "run -d" || return 1
-	pid=$(sb state cs1 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	pid=$(state_field cs1 pid)
 	echo '{"id": "cs1", "pid": ' >"$SB_ROOT/cs1/state.json"
 	out=$(sb state cs1 2>&1)
 	[ $? -ne 0 ] || fail "state of a corrupt file succeeded" || return 1
@@ -186,11 +186,11 @@ test_sentry_killed_under_load() {
 	for i in 1 2 3; do
 		set_args "$BUNDLE" /breakout hammer 8 1000000
 		sb run -d "sk-$i" </dev/null >/dev/null 2>&1 || fail "run -d" || return 1
-		spid=$(sb state "sk-$i" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sentry"]["pid"])')
+		spid=$(state_field "sk-$i" sentry pid)
 		sleep "0.$((RANDOM % 9 + 1))"
 		kill -KILL "$spid"
 		for _ in $(seq 50); do
-			status=$(sb state "sk-$i" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+			status=$(state_field "sk-$i" status)
 			[ "$status" = stopped ] && break
 			sleep 0.1
 		done

@@ -219,3 +219,23 @@ H
 	out=$(sb --profile web run pf-web-raw 2>&1 </dev/null)
 	assert_contains "$out" "CAP_NET_RAW beyond the profile's maxCapabilities" "web refuses NET_RAW"
 }
+
+# learn and generate refuse bad input with a clear message.
+test_learn_generate_usage_and_input_errors() {
+	local out rc
+	out=$(sb profile learn 2>&1); rc=$?
+	assert_eq 2 "$rc" "learn without an id" && assert_contains "$out" "<container-id>" || return 1
+	out=$(sb profile generate -o x.json 2>&1); rc=$?
+	assert_eq 2 "$rc" "generate without --from" && assert_contains "$out" "--from EVENTS" || return 1
+	out=$(sb profile generate --from /nonexistent.jsonl 2>&1); rc=$?
+	assert_eq 1 "$rc" && assert_contains "$out" "/nonexistent.jsonl" || return 1
+	printf '{"container_id":"a","syscall":"uname","decision":"allow","arg_class":""}\nnot json\n' >ev.jsonl
+	out=$(sb profile generate --from ev.jsonl 2>&1); rc=$?
+	assert_eq 1 "$rc" && assert_contains "$out" "ev.jsonl:2:" || return 1
+	printf '{"container_id":"a","syscall":"uname","decision":"allow","arg_class":""}\n' >ev.jsonl
+	out=$(sb profile generate --from ev.jsonl --id b 2>&1); rc=$?
+	assert_eq 1 "$rc" && assert_contains "$out" "no learn event of container b" || return 1
+	out=$(sb profile generate --from ev.jsonl --base nosuch 2>&1); rc=$?
+	assert_eq 1 "$rc" && assert_contains "$out" "profile \`nosuch\` not found" || return 1
+	[ ! -e x.json ] || fail "an output was written on error"
+}

@@ -49,7 +49,7 @@ test_stress_200_in_sequence_no_growth() {
 	for i in $(seq 200); do
 		sb run -d "sq-$i" </dev/null >/dev/null 2>&1 || fail "run -d sq-$i" || return 1
 		if [ "$i" = 10 ] || [ "$i" = 200 ]; then
-			spid=$(sb state "sq-$i" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sentry"]["pid"])')
+			spid=$(state_field "sq-$i" sentry pid)
 			rss=$(awk '/^VmRSS/ {print $2}' "/proc/$spid/status")
 			[ "$i" = 10 ] && first=$rss || last=$rss
 		fi

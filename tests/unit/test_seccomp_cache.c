@@ -193,7 +193,10 @@ Test(seccomp_cache, stored_key_must_match_in_full, .init = setup_dir, .fini = te
         fd = open(path, O_RDWR);
         cr_assert_geq(fd, 0);
         cr_assert_eq(pwrite(fd, "X", 1, 40), 1);
-        cr_assert_eq(pwrite(fd, "\x7f", 1, st.st_size - 1), 1);
+        unsigned char b;
+        cr_assert_eq(pread(fd, &b, 1, st.st_size - 1), 1);
+        b ^= 0xff;
+        cr_assert_eq(pwrite(fd, &b, 1, st.st_size - 1), 1);
         close(fd);
         program(&again);
         same(&first, &again);
@@ -217,4 +220,33 @@ Test(seccomp_cache, untrusted_folder_is_not_used, .init = setup_dir, .fini = tea
         program(&p);
         cr_assert_eq(count_entries(), 0);
         runtime_bpf_free(&p);
+}
+
+/* A hit really comes from the file: an entry whose key matches is returned
+ * as stored (here with one instruction byte changed), not compiled again. */
+Test(seccomp_cache, hit_is_read_from_the_entry, .init = setup_dir, .fini = teardown_dir)
+{
+        struct runtime_bpf first, hit;
+        struct stat st;
+        char *path;
+        int fd;
+
+        program(&first);
+        path = only_entry();
+        cr_assert_eq(stat(path, &st), 0);
+        fd = open(path, O_RDWR);
+        cr_assert_geq(fd, 0);
+        unsigned char b;
+        cr_assert_eq(pread(fd, &b, 1, st.st_size - 1), 1);
+        b ^= 0xff;
+        cr_assert_eq(pwrite(fd, &b, 1, st.st_size - 1), 1);
+        close(fd);
+        program(&hit);
+        cr_assert_eq(hit.len, first.len);
+        cr_assert_neq(memcmp(hit.insns, first.insns, first.len * sizeof(*first.insns)), 0,
+                      "the stored program, not a fresh compile");
+        cr_assert_eq(((unsigned char *)hit.insns)[hit.len * sizeof(*hit.insns) - 1], b);
+        free(path);
+        runtime_bpf_free(&first);
+        runtime_bpf_free(&hit);
 }
