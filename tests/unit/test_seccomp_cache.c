@@ -115,6 +115,25 @@ static char *only_entry(void)
         return path;
 }
 
+/* Flips every bit of the byte at `off` (negative: from the end) of the
+ * entry; returns its new value. */
+static unsigned char flip(const char *path, off_t off)
+{
+        struct stat st;
+        unsigned char b;
+        int fd = open(path, O_RDWR);
+
+        cr_assert_geq(fd, 0);
+        cr_assert_eq(fstat(fd, &st), 0);
+        if (off < 0)
+                off += st.st_size;
+        cr_assert_eq(pread(fd, &b, 1, off), 1);
+        b ^= 0xff;
+        cr_assert_eq(pwrite(fd, &b, 1, off), 1);
+        close(fd);
+        return b;
+}
+
 static void program(struct runtime_bpf *p)
 {
         struct sb_err err = {0};
@@ -181,23 +200,14 @@ Test(seccomp_cache, stored_key_must_match_in_full, .init = setup_dir, .fini = te
 {
         struct runtime_bpf first, again;
         char *path;
-        int fd;
 
         program(&first);
         path = only_entry();
         /* change a byte of the stored key (the header is 32 bytes) and one of
          * the last instruction: were the key not compared, the changed
          * program would come back */
-        struct stat st;
-        cr_assert_eq(stat(path, &st), 0);
-        fd = open(path, O_RDWR);
-        cr_assert_geq(fd, 0);
-        cr_assert_eq(pwrite(fd, "X", 1, 40), 1);
-        unsigned char b;
-        cr_assert_eq(pread(fd, &b, 1, st.st_size - 1), 1);
-        b ^= 0xff;
-        cr_assert_eq(pwrite(fd, &b, 1, st.st_size - 1), 1);
-        close(fd);
+        flip(path, 40);
+        flip(path, -1);
         program(&again);
         same(&first, &again);
 
@@ -227,20 +237,11 @@ Test(seccomp_cache, untrusted_folder_is_not_used, .init = setup_dir, .fini = tea
 Test(seccomp_cache, hit_is_read_from_the_entry, .init = setup_dir, .fini = teardown_dir)
 {
         struct runtime_bpf first, hit;
-        struct stat st;
         char *path;
-        int fd;
 
         program(&first);
         path = only_entry();
-        cr_assert_eq(stat(path, &st), 0);
-        fd = open(path, O_RDWR);
-        cr_assert_geq(fd, 0);
-        unsigned char b;
-        cr_assert_eq(pread(fd, &b, 1, st.st_size - 1), 1);
-        b ^= 0xff;
-        cr_assert_eq(pwrite(fd, &b, 1, st.st_size - 1), 1);
-        close(fd);
+        unsigned char b = flip(path, -1);
         program(&hit);
         cr_assert_eq(hit.len, first.len);
         cr_assert_neq(memcmp(hit.insns, first.insns, first.len * sizeof(*first.insns)), 0,
