@@ -11,6 +11,7 @@ export OCI_SCHEMA_DIR
 FUZZ_SECONDS ?= 20
 HARNESS ?=
 SECONDS ?= 600
+RUNS ?=
 
 .PHONY: all deps build build-asan build-fuzz check demo fuzz bench docs format format-check clean install
 
@@ -37,9 +38,10 @@ check: deps
 demo: build
 	@bash scripts/demo.sh
 
-# make fuzz [HARNESS=config] [SECONDS=600]: long fuzzing runs.
+# make fuzz [HARNESS=config] [SECONDS=600] [RUNS=N]: long fuzzing runs, ended
+# by time or, with RUNS, after N executions (SECONDS=0: no time limit).
 fuzz: build-fuzz
-	@bash fuzz/run.sh $(BUILD_FUZZ) $(SECONDS) $(HARNESS)
+	@FUZZ_RUNS=$(RUNS) bash fuzz/run.sh $(BUILD_FUZZ) $(SECONDS) $(HARNESS)
 
 bench: build
 	@bash tests/bench/run.sh $(BUILD)/sandbox

@@ -95,6 +95,13 @@ snapshot_host() {
 		echo "procs $(pgrep -c -f "$SANDBOX" || true)"
 		echo "mounts $(host_mounts)"
 		echo "state $(ls -A "$SB_ROOT" 2>/dev/null | wc -l)"
+		# open files on the whole host (an fd kept by a leftover process, one
+		# queued in a socket nobody reads, one a sentry never closed), less
+		# PID 1's own (an init or a VM's agent opens and closes connections on
+		# its own) and less the pipe (two files) that each command
+		# substitution around this one holds, so a snapshot taken one $(...)
+		# deeper counts the same
+		echo "files $(($(cut -f1 /proc/sys/fs/file-nr) - $(ls /proc/1/fd | wc -l) - 2 * BASH_SUBSHELL))"
 		# the default parent (/sandbox/ID) and paths the tests name after their folder
 		echo "cgroups $( {
 			find /sys/fs/cgroup -type d -name '*sandbox-it*' 2>/dev/null

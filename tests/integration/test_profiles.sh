@@ -41,7 +41,7 @@ test_strict_refuses_pid_host_with_event() {
 	err=$(sb --profile strict run pf-pidhost 2>&1 </dev/null)
 	[ $? -ne 0 ] || fail "strict accepted --pid=host" || return 1
 	assert_contains "$err" "profile strict: .linux.namespaces: pid namespace must be private (--pid=host is refused)" || return 1
-	after=$(snapshot_host)
+	after=$(settled_snapshot "$before")
 	assert_eq "$before" "$after" "left behind" || return 1
 	refusal_event pf-pidhost profile-bounds "pid namespace must be private" strict
 }
@@ -77,7 +77,7 @@ test_audit_enforce_refuses_with_event() {
 	[ $? -ne 0 ] || fail "--audit-enforce high accepted --pid=host" || return 1
 	assert_contains "$err" "refused by --audit-enforce high" &&
 		assert_contains "$err" "SB-NS-001" || return 1
-	after=$(snapshot_host)
+	after=$(settled_snapshot "$before")
 	assert_eq "$before" "$after" "left behind" || return 1
 	refusal_event pf-enforce audit-enforce SB-NS-001 default || return 1
 	# below the threshold the same container runs

@@ -102,3 +102,36 @@ for i in range(1, 5):
 assert not [e for e in ev if e.get("container_id", "").startswith("ch-") and e["syscall"] == "mount"]
 PY
 }
+
+# A long-running container's sentry under many execs that make routed calls
+# (denied mounts, emulated opens): once they are gone, it holds the same fds
+# as before them.
+test_stress_sentry_fds_constant_across_execs() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 120
+	sb run -d fd-long </dev/null >/dev/null 2>&1 || fail "run -d fd-long" || return 1
+	local spid before after w i
+	spid=$(state_field fd-long sentry pid)
+	sb exec fd-long /bin/true || fail "first exec" || return 1
+	before=$(ls "/proc/$spid/fd" | wc -l)
+	for w in $(seq 10); do
+		(
+			for i in $(seq 5); do
+				sb exec fd-long /bin/sh -c 'mount -t tmpfs none /mnt; echo x >/tmp/f.$$; echo 1 >/proc/sysrq-trigger; rm /tmp/f.$$' \
+					</dev/null >/dev/null 2>&1
+			done
+		) &
+	done
+	wait
+	for _ in $(seq 50); do
+		after=$(ls "/proc/$spid/fd" | wc -l)
+		[ "$after" = "$before" ] && break
+		sleep 0.2
+	done
+	echo "sentry fds: $before before 50 execs, $after after"
+	assert_eq "$before" "$after" "sentry fds after the execs" || return 1
+	# the calls were routed: the denied mounts were recorded
+	[ "$(grep -c '"container_id":"fd-long".*"syscall":"mount"' "$SB_EVENTS")" -ge 1 ] ||
+		fail "no mount event of fd-long"
+	sb delete --force fd-long
+}
