@@ -26,6 +26,7 @@
 #include "audit/audit.h"
 #include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
+#include "runtime/file_replace.h"
 #include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
@@ -61,28 +62,13 @@ static int copy_annotations(const struct oci_kv_list *src, struct oci_kv_list *d
         return 0;
 }
 
+/* containerd reads the pid file as soon as it exists: it appears whole. */
 static int write_pid_file(const char *path, pid_t pid, struct sb_err *err)
 {
-        char tmp[PATH_MAX];
         char buf[32];
         int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-        _cleanup_close_ int fd = -1;
 
-        if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-                return sb_err_set(err, ENAMETOOLONG, "pid file `%s`", path);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return sb_err_set(err, errno, "open pid file `%s`", tmp);
-        if (write(fd, buf, (size_t)n) != n) {
-                unlink(tmp);
-                return sb_err_set(err, errno, "write pid file `%s`", tmp);
-        }
-        /* containerd reads the pid file as soon as it exists: rename makes it whole. */
-        if (rename(tmp, path) < 0) {
-                unlink(tmp);
-                return sb_err_set(err, errno, "rename pid file `%s`", path);
-        }
-        return 0;
+        return sb_file_write_whole(path, buf, (size_t)n, 0644, err);
 }
 
 static int save_config_copy(const char *bundle, const char *dir, struct sb_err *err)

@@ -22,6 +22,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
+#include "runtime/file_replace.h"
 #include "runtime/fault.h"
 #include "runtime/container.h"
 #include "runtime/log.h"
@@ -244,12 +245,9 @@ int runtime_exec(const struct sb_global *g, const struct runtime_exec_opts *o,
                 goto out;
         }
         if (o->pid_file != NULL) {
-                char tmp[PATH_MAX];
-                snprintf(tmp, sizeof(tmp), "%s.tmp", o->pid_file);
-                FILE *f = fopen(tmp, "we");
-                if (f == NULL || fprintf(f, "%d", (int)pid) < 0 || fclose(f) != 0 ||
-                    rename(tmp, o->pid_file) < 0) {
-                        sb_err_set(err, errno, "pid file `%s`", o->pid_file);
+                char pid_s[32];
+                int n = snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+                if (sb_file_write_whole(o->pid_file, pid_s, (size_t)n, 0644, err) < 0) {
                         kill(pid, SIGKILL);
                         goto out;
                 }

@@ -16,6 +16,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
+#include "runtime/file_replace.h"
 
 #define SB_CGROUP_ROOT_PATH "/sys/fs/cgroup"
 
@@ -245,38 +246,14 @@ int runtime_state_dir_create(const char *root, const char *id, struct sb_err *er
 
 int runtime_state_write(const char *root, const struct runtime_state *st, struct sb_err *err)
 {
-        char dir[PATH_MAX], tmp[PATH_MAX + 32], dst[PATH_MAX + 32];
+        char dir[PATH_MAX], dst[PATH_MAX + 32];
         _cleanup_free_ char *s = runtime_state_to_json(st);
-        _cleanup_close_ int fd = -1;
-        size_t len, off = 0;
 
         if (s == NULL)
                 return sb_err_set(err, ENOMEM, "encode state");
         runtime_state_dir(root, st->id, dir);
-        snprintf(tmp, sizeof(tmp), "%s/.state.json.tmp", dir);
         snprintf(dst, sizeof(dst), "%s/state.json", dir);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return sb_err_set(err, errno, "open `%s`", tmp);
-        len = strlen(s);
-        while (off < len) {
-                ssize_t w = write(fd, s + off, len - off);
-                if (w < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        int e = errno;
-                        unlink(tmp);
-                        return sb_err_set(err, e, "write `%s`", tmp);
-                }
-                off += (size_t)w;
-        }
-        /* write + rename: readers see the old or the new file, never a torn one. */
-        if (rename(tmp, dst) < 0) {
-                int e = errno;
-                unlink(tmp);
-                return sb_err_set(err, e, "rename `%s`", dst);
-        }
-        return 0;
+        return sb_file_write_whole(dst, s, strlen(s), 0600, err);
 }
 
 int runtime_state_read(const char *root, const char *id, struct runtime_state *st,

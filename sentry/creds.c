@@ -56,6 +56,22 @@ static bool same_groups(const struct sentry_proc *p)
         return true;
 }
 
+/* Whether the target has `cap` for file access in the sentry's user
+ * namespace. CAP_DAC_OVERRIDE passes every permission check that
+ * CAP_DAC_READ_SEARCH passes (generic_permission: reads and searches, of
+ * files and directories), so a target with the first counts as having the
+ * second: the sentry then keeps the same effect without a capset. */
+static bool target_has(const struct sentry_proc *p, cap_value_t cap)
+{
+        if (!p->same_userns)
+                return false;
+        if (p->cap_eff & (1ull << cap))
+                return true;
+        return cap == CAP_DAC_READ_SEARCH && (p->cap_eff & (1ull << CAP_DAC_OVERRIDE));
+}
+
+/* Only what differs from the sentry's own identity is switched: each switch
+ * and its undoing are two system calls on the path of every emulated open. */
 int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *saved,
                        struct sb_err *err)
 {
@@ -63,8 +79,10 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
         if (base_init(err) < 0)
                 return -1;
 
-        umask((mode_t)p->umask);
-        saved->has_umask = true;
+        if ((mode_t)p->umask != base.umask) {
+                umask((mode_t)p->umask);
+                saved->has_umask = true;
+        }
         /* Groups first, then fsgid, then fsuid: each later step may drop the
          * right to make the earlier ones. */
         if (!same_groups(p)) {
@@ -74,16 +92,22 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
                 }
                 saved->groups_changed = true;
         }
-        setfsgid((gid_t)p->fsgid);
-        if ((long)setfsgid((gid_t)-1) != p->fsgid) {
-                sb_err_set(err, EPERM, "setfsgid %ld for pid %d", p->fsgid, (int)p->pid);
-                goto fail;
+        if ((gid_t)p->fsgid != base.egid) {
+                saved->fsgid_changed = true;
+                setfsgid((gid_t)p->fsgid);
+                if ((long)setfsgid((gid_t)-1) != p->fsgid) {
+                        sb_err_set(err, EPERM, "setfsgid %ld for pid %d", p->fsgid, (int)p->pid);
+                        goto fail;
+                }
         }
-        setfsuid((uid_t)p->fsuid);
-        saved->caps_changed = (uid_t)p->fsuid != base.euid; /* the kernel changes them */
-        if ((long)setfsuid((uid_t)-1) != p->fsuid) {
-                sb_err_set(err, EPERM, "setfsuid %ld for pid %d", p->fsuid, (int)p->pid);
-                goto fail;
+        if ((uid_t)p->fsuid != base.euid) {
+                saved->fsuid_changed = true;
+                saved->caps_changed = true; /* the kernel changes them */
+                setfsuid((uid_t)p->fsuid);
+                if ((long)setfsuid((uid_t)-1) != p->fsuid) {
+                        sb_err_set(err, EPERM, "setfsuid %ld for pid %d", p->fsuid, (int)p->pid);
+                        goto fail;
+                }
         }
 
         /* setfsuid() to a non-zero id already cleared the file capabilities;
@@ -96,9 +120,8 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
         }
         for (size_t i = 0; i < N_DAC_CAPS; i++) {
                 cap_flag_value_t v = CAP_CLEAR;
-                bool has = p->same_userns && (p->cap_eff & (1ull << dac_caps[i]));
                 cap_get_flag(caps, dac_caps[i], CAP_EFFECTIVE, &v);
-                if (!has && v == CAP_SET) {
+                if (v == CAP_SET && !target_has(p, dac_caps[i])) {
                         cap_set_flag(caps, CAP_EFFECTIVE, 1, &dac_caps[i], CAP_CLEAR);
                         drop = true;
                 }
@@ -121,8 +144,10 @@ void sentry_creds_leave(struct sentry_saved_creds *saved)
 {
         if (!base.ready)
                 return;
-        setfsuid(base.euid);
-        setfsgid(base.egid);
+        if (saved->fsuid_changed)
+                setfsuid(base.euid);
+        if (saved->fsgid_changed)
+                setfsgid(base.egid);
         if (saved->groups_changed &&
             setgroups((size_t)(base.n_groups > 0 ? base.n_groups : 0), base.groups) < 0)
                 abort();

@@ -16,6 +16,8 @@
 struct sentry_saved_creds {
         bool has_umask;
         bool groups_changed;
+        bool fsgid_changed;
+        bool fsuid_changed;
         bool caps_changed;
 };
 

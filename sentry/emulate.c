@@ -187,11 +187,10 @@ int sentry_emulate_open(struct sentry_request *r, int dirfd, uint64_t flags, uin
                                 return 1;
                 }
         }
-        if (!(flags & O_NONBLOCK)) {
-                int fl = fcntl(fd, F_GETFL);
-                if (fl >= 0)
-                        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-        }
+        /* F_SETFL sets the status flags the call may change (O_APPEND,
+         * O_DIRECT, O_NOATIME, O_NONBLOCK) to exactly what was asked. */
+        if (!(flags & O_NONBLOCK))
+                (void)fcntl(fd, F_SETFL, (int)(flags & ~(uint64_t)O_ASYNC));
         return install_fd(r, fd, flags & O_CLOEXEC);
 }
 

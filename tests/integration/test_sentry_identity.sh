@@ -1,0 +1,56 @@
+# Opens the sentry performs for a container (write-opens under the default
+# profile) take the container process's file access identity: its umask,
+# fsuid, fsgid, supplementary groups and DAC capabilities, as the kernel
+# would have.
+
+# The capabilities of `sandbox spec` (as runc's): no DAC_OVERRIDE.
+SPEC_CAPS='["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"]'
+
+# run_as UID GID GIDS CAPS SCRIPT: output of SCRIPT run by busybox sh as
+# UID:GID with the additional GIDS and the bounding, effective and permitted
+# CAPS (JSON lists).
+run_as() {
+	config_edit "$BUNDLE" 'c["process"]["user"]={"uid":'"$1"',"gid":'"$2"',"additionalGids":'"$3"'}
+for k in ("bounding","effective","permitted"): c["process"]["capabilities"][k]='"$4"'
+c["process"]["args"]=["/bin/sh","-c",'"$(printf '%s' "$5" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')"']
+c["root"]["readonly"]=False'
+	sb run "id-$RANDOM" </dev/null 2>&1
+}
+
+test_emulated_create_takes_umask_and_owner() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	chmod 1777 rootfs/tmp
+	local out
+	out=$(run_as 0 0 '[]' "$SPEC_CAPS" 'umask 022; echo a >/tmp/r644; umask 077; echo b >/tmp/r600; stat -c "%n %a %u:%g" /tmp/r644 /tmp/r600')
+	assert_contains "$out" "/tmp/r644 644 0:0" && assert_contains "$out" "/tmp/r600 600 0:0" || return 1
+	out=$(run_as 1000 1001 '[]' "$SPEC_CAPS" 'umask 027; echo a >/tmp/u; stat -c "%n %a %u:%g" /tmp/u')
+	assert_contains "$out" "/tmp/u 640 1000:1001"
+}
+
+test_emulated_open_refused_by_the_targets_permissions() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	chmod 1777 rootfs/tmp
+	mkdir -p rootfs/data rootfs/grp && chmod 0755 rootfs/data && chown 0:0 rootfs/data
+	chown 0:2000 rootfs/grp && chmod 0770 rootfs/grp
+	echo secret >rootfs/data/locked && chmod 0000 rootfs/data/locked && chown 5:5 rootfs/data/locked
+	local out
+	# a user may not create in root's 0755 directory, nor write a 0000 file
+	out=$(run_as 1000 1000 '[]' "$SPEC_CAPS" 'echo x >/data/new && echo created; echo x >/data/locked && echo wrote; echo x >/grp/g && echo grp-ok')
+	assert_contains "$out" "Permission denied" && assert_not_contains "$out" "created" &&
+		assert_not_contains "$out" "wrote" && assert_not_contains "$out" "grp-ok" || return 1
+	[ ! -e rootfs/data/new ] || fail "/data/new was created for uid 1000" || return 1
+	# a supplementary group opens the group's directory
+	out=$(run_as 1000 1000 '[2000]' "$SPEC_CAPS" 'echo x >/grp/g && echo grp-ok; stat -c "%u:%g" /grp/g')
+	assert_contains "$out" "grp-ok" && assert_contains "$out" "1000:1000" || return 1
+	# root with CAP_DAC_OVERRIDE (in Docker's default set, which lacks
+	# CAP_DAC_READ_SEARCH) writes the 0000 file, also in a 0000 directory
+	mkdir rootfs/data/closed && chmod 0000 rootfs/data/closed
+	out=$(run_as 0 0 '[]' '["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_FSETID","CAP_SETUID","CAP_SETGID"]' \
+		'echo x >/data/locked && echo wrote; echo z >/data/closed/f && echo closed-ok')
+	assert_contains "$out" "wrote" && assert_contains "$out" "closed-ok" || return 1
+	# root without CAP_DAC_OVERRIDE (the spec's set) does not
+	out=$(run_as 0 0 '[]' "$SPEC_CAPS" 'echo y >/data/locked && echo wrote-again; echo y >/data/closed/g && echo closed-again')
+	assert_not_contains "$out" "closed-again" || return 1
+	assert_contains "$out" "Permission denied" && assert_not_contains "$out" "wrote-again" || return 1
+	assert_eq "x" "$(cat rootfs/data/locked)" "content of /data/locked"
+}
