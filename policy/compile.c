@@ -603,5 +603,6 @@ void policy_tables_free(struct policy_tables *t)
                 return;
         free(t->entries);
         free(t->rule_refs);
+        free(t->config_errno);
         memset(t, 0, sizeof(*t));
 }

@@ -56,6 +56,11 @@ struct policy_tables {
         uint32_t *rule_refs;                  /* indexes into profile->rules */
         size_t n_rule_refs;
         struct policy_counts counts;
+        /* By native syscall number (n_entries), or NULL: the errno with which
+         * the container's own seccomp section refuses a call that reaches the
+         * sentry only because the config's filter was told to let it through
+         * (policy/config_refusals.h); 0: not such a call. */
+        int *config_errno;
 };
 
 /* True when `a` holds for the call's arguments (seccomp's comparisons). */

@@ -13,6 +13,7 @@
 
 #include "policy/bounds.h"
 #include "policy/compile.h"
+#include "policy/config_refusals.h"
 #include "runtime/log.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/seccomp_oci.h"
@@ -55,6 +56,15 @@ int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, b
         if (policy_compile_oci(&c->eff, &ps, &c->tables, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", ref);
         c->have_tables = true;
+        if (cfg->linux_.seccomp.present) {
+                c->tables.config_errno = calloc(c->tables.n_entries, sizeof(int));
+                if (c->tables.config_errno == NULL) {
+                        policy_seccomp_free(&ps);
+                        return sb_err_set(err, ENOMEM, "profile `%s`", ref);
+                }
+                policy_config_refusals(&ps.s, &cfg->linux_.seccomp, c->tables.config_errno,
+                                       c->tables.n_entries);
+        }
         int r = runtime_seccomp_program(&ps.s, &c->filter, err);
         policy_seccomp_free(&ps);
         if (r < 0)
@@ -66,10 +76,21 @@ int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, b
 int runtime_confinement_prepare_oci(const struct oci_config *cfg, struct runtime_confinement *c,
                                     struct sb_err *err)
 {
+        struct policy_config_filter f;
+
         runtime_bpf_free(&c->oci);
         if (!cfg->linux_.seccomp.present)
                 return 0;
-        return runtime_seccomp_program(&cfg->linux_.seccomp, &c->oci, err);
+        if (!c->have_tables || c->tables.config_errno == NULL)
+                return runtime_seccomp_program(&cfg->linux_.seccomp, &c->oci, err);
+        /* The calls it refuses that the profile routes go on to the sentry,
+         * which refuses them the same way and records them. */
+        if (policy_config_with_allow(&cfg->linux_.seccomp, c->tables.config_errno,
+                                     c->tables.n_entries, &f) < 0)
+                return sb_err_set(err, ENOMEM, "config.json: .linux.seccomp");
+        int r = runtime_seccomp_program(&f.s, &c->oci, err);
+        policy_config_filter_free(&f);
+        return r;
 }
 
 void runtime_confinement_free(struct runtime_confinement *c)

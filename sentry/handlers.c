@@ -283,6 +283,24 @@ static void handle_path(struct sentry_state *s, struct sentry_request *r)
         respond(s, r, rc, 0);
 }
 
+/* A call the container's own seccomp section refuses with `errnum`, let
+ * through to the sentry (policy/config_refusals.h): the same answer, now
+ * recorded, with the path it names where it names one. */
+static void config_refusal(struct sentry_state *s, struct sentry_request *r, int errnum)
+{
+        const __u64 *a = r->req->data.args;
+
+        if (r->desc->cls == SENTRY_CLASS_PATH) {
+                int dirfd_arg = sentry_desc_dirfd_arg(r->desc);
+                (void)read_decision_path(r, sentry_desc_path_arg(r->desc),
+                                         dirfd_arg >= 0 ? (int)a[dirfd_arg] : AT_FDCWD);
+        } else if (r->desc->cls == SENTRY_CLASS_OPEN) {
+                bool at = strcmp(r->name, "open") != 0 && strcmp(r->name, "creat") != 0;
+                (void)read_decision_path(r, at ? 1 : 0, at ? (int)a[0] : AT_FDCWD);
+        }
+        apply(s, r, (struct policy_verdict){POLICY_ACT_ERRNO, errnum, true}, false);
+}
+
 void sentry_handle_one(struct sentry_state *s, int notify_fd)
 {
         struct sentry_request r;
@@ -310,6 +328,13 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
                         /* The default verdict is a rule too (e.g. learn's `log`). */
                         sentry_rule_from_policy(s->cfg->policy, s->req->data.nr, args, &view);
                         r.rule = &view;
+                        const int *refused = s->cfg->policy->config_errno;
+                        if (refused != NULL && s->req->data.nr >= 0 &&
+                            (size_t)s->req->data.nr < s->cfg->policy->n_entries &&
+                            refused[s->req->data.nr] > 0) {
+                                view.name = "linux.seccomp";
+                                return config_refusal(s, &r, refused[s->req->data.nr]);
+                        }
                 } else {
                         r.rule = sentry_rule_find(s->table, s->req->data.nr);
                 }

@@ -58,8 +58,7 @@ Test(file_replace, creates_then_replaces_and_leaves_no_temporary)
         cr_assert_str_eq(slurp(path), "first");
         cr_assert_eq(stat(path, &st), 0);
         cr_assert_eq(st.st_mode & 07777, 0600);
-        cr_assert_eq(sb_file_write_whole(path, "second, longer", 14, 0600, &err), 0, "%s",
-                     err.msg);
+        cr_assert_eq(sb_file_write_whole(path, "second, longer", 14, 0600, &err), 0, "%s", err.msg);
         cr_assert_str_eq(slurp(path), "second, longer");
         cr_assert_eq(sb_file_write_whole(path, "3", 1, 0600, &err), 0, "%s", err.msg);
         cr_assert_str_eq(slurp(path), "3");
