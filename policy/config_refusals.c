@@ -54,8 +54,7 @@ size_t policy_config_refusals(const struct oci_seccomp *profile, const struct oc
                 return 0; /* errno 0 would read as success: leave it to the kernel */
         for (size_t nr = 0; nr < n_nr; nr++) {
                 const char *name = policy_syscall_name((int)nr);
-                if (name == NULL || named_by_a_rule(config, name) ||
-                    !routed_always(profile, name))
+                if (name == NULL || named_by_a_rule(config, name) || !routed_always(profile, name))
                         continue;
                 errno_by_nr[nr] = e;
                 found++;
@@ -63,8 +62,8 @@ size_t policy_config_refusals(const struct oci_seccomp *profile, const struct oc
         return found;
 }
 
-int policy_config_with_allow(const struct oci_seccomp *config, const int *errno_by_nr,
-                             size_t n_nr, struct policy_config_filter *out)
+int policy_config_with_allow(const struct oci_seccomp *config, const int *errno_by_nr, size_t n_nr,
+                             struct policy_config_filter *out)
 {
         size_t n = 0;
 

@@ -35,8 +35,8 @@ struct policy_config_filter {
         struct oci_seccomp_syscall *rules; /* owned, or NULL */
         char **names;                      /* owned (the strings are static), or NULL */
 };
-int policy_config_with_allow(const struct oci_seccomp *config, const int *errno_by_nr,
-                             size_t n_nr, struct policy_config_filter *out);
+int policy_config_with_allow(const struct oci_seccomp *config, const int *errno_by_nr, size_t n_nr,
+                             struct policy_config_filter *out);
 void policy_config_filter_free(struct policy_config_filter *f);
 
 #endif

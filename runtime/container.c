@@ -252,6 +252,41 @@ static int resolve_paths(const struct runtime_create_opts *opts, const struct oc
 }
 
 /* The parent's side of the sync protocol until the init is ready. */
+/* The container's sentry, for a profile that routes calls; recorded in the
+ * state at once, so that `delete --force` finds it whatever happens next. */
+static int start_sentry(const struct sb_global *g, const struct runtime_create_opts *opts,
+                        const char *bundle, struct runtime_confinement *conf, pid_t init_pid,
+                        int listen_fd, struct runtime_state *st, pid_t *sentry_pid,
+                        struct sb_err *err)
+{
+        struct sentry_config sc = {
+            .container_id = opts->id,
+            .bundle = bundle,
+            .profile_name = conf->eff.name,
+            .events_log = runtime_events_log(g),
+            .on_loss = conf->tables.on_sentry_loss == POLICY_LOSS_DENY ? SENTRY_LOSS_DENY
+                                                                       : SENTRY_LOSS_KILL,
+            .policy = &conf->tables,
+            .init_pid = init_pid,
+            .log_fd = sb_log_fd(),
+            .listen_fd = listen_fd,
+            .watch_loss = true,
+            .syslog = g->events_syslog,
+            .events_max_bytes = g->events_max_size,
+            .events_keep = g->events_keep,
+        };
+        int ctl = -1;
+
+        if (sentry_spawn(&sc, sentry_pid, &ctl, err) < 0)
+                return -1;
+        close(ctl);
+        st->sentry_pid = *sentry_pid;
+        st->sentry_start_time = runtime_proc_start_time(*sentry_pid);
+        if (runtime_state_write(g->root, st, err) < 0)
+                return -1;
+        return sb_fault("create: sentry", err);
+}
+
 static int serve_init(const struct sb_global *g, int sync_fd, const struct oci_config *cfg,
                       struct runtime_state *st, pid_t *init_pid, struct sb_err *err)
 {
@@ -502,6 +537,14 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         if (runtime_cgroup_enter(&cg, child, err) < 0 || runtime_state_write(g->root, &st, err) < 0)
                 goto out;
         FAULT("create: cgroup entered");
+        /* The sentry starts while the init sets the container up (the init
+         * queues its connection and the listener on the socket made above);
+         * an init that forks once more (joining a pid namespace) is known
+         * only when it is ready. */
+        if (conf.routes && !plan.need_fork &&
+            start_sentry(g, opts, bundle, &conf, init_pid, sentry_listen, &st, &sentry_pid, err) <
+                0)
+                goto out;
         if (runtime_sync_send(sv[0], SYNC_GO, 0, NULL) < 0) {
                 sb_err_set(err, errno, "sync with container init");
                 goto out;
@@ -512,31 +555,10 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 waitpid(child, NULL, 0); /* the intermediate process exits after its fork */
         FAULT("create: init ready");
 
-        if (conf.routes) {
-                struct sentry_config sc = {
-                    .container_id = opts->id,
-                    .bundle = bundle,
-                    .profile_name = conf.eff.name,
-                    .events_log = runtime_events_log(g),
-                    .on_loss = conf.tables.on_sentry_loss == POLICY_LOSS_DENY ? SENTRY_LOSS_DENY
-                                                                              : SENTRY_LOSS_KILL,
-                    .policy = &conf.tables,
-                    .init_pid = init_pid,
-                    .log_fd = sb_log_fd(),
-                    .listen_fd = sentry_listen,
-                    .watch_loss = true,
-                    .syslog = g->events_syslog,
-                    .events_max_bytes = g->events_max_size,
-                    .events_keep = g->events_keep,
-                };
-                int ctl = -1;
-                if (sentry_spawn(&sc, &sentry_pid, &ctl, err) < 0)
-                        goto out;
-                close(ctl);
-                st.sentry_pid = sentry_pid;
-                st.sentry_start_time = runtime_proc_start_time(sentry_pid);
-                FAULT("create: sentry");
-        }
+        if (conf.routes && plan.need_fork &&
+            start_sentry(g, opts, bundle, &conf, init_pid, sentry_listen, &st, &sentry_pid, err) <
+                0)
+                goto out;
         st.created_done = true;
         if (runtime_state_write(g->root, &st, err) < 0)
                 goto out;

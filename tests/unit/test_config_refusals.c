@@ -5,14 +5,14 @@
 #include "policy/config_refusals.h"
 #include "policy/syscalls.h"
 
-#define LIST(...)                                                                              \
-        {                                                                                      \
-                .items = (char *[]){__VA_ARGS__},                                              \
-                .count = sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)                      \
+#define LIST(...)                                                                                  \
+        {                                                                                          \
+                .items = (char *[]){__VA_ARGS__},                                                  \
+                .count = sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)                          \
         }
 
-static struct oci_seccomp_arg openat_write = {.index = 2, .value = 1, .op = OCI_SCMP_CMP_MASKED_EQ,
-                                              .value_two = 1};
+static struct oci_seccomp_arg openat_write = {
+    .index = 2, .value = 1, .op = OCI_SCMP_CMP_MASKED_EQ, .value_two = 1};
 
 /* The profile: mount and umount2 routed always, unshare routed always,
  * openat routed only for some flags, getpid allowed. */
@@ -31,7 +31,9 @@ static const struct oci_seccomp profile = {.present = true,
  * its own, openat and getpid allowed, the rest refused by the default. */
 static struct oci_seccomp_syscall config_rules[] = {
     {.names = LIST("openat", "getpid"), .action = OCI_SCMP_ACT_ALLOW},
-    {.names = LIST("umount2"), .action = OCI_SCMP_ACT_ERRNO, .has_errno_ret = true,
+    {.names = LIST("umount2"),
+     .action = OCI_SCMP_ACT_ERRNO,
+     .has_errno_ret = true,
      .errno_ret = EACCES},
 };
 
