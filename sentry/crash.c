@@ -2,10 +2,16 @@
  * Runs on an alternate stack (a stack overflow leaves none), uses only
  * async-signal-safe output (write(2) of preformatted text) and libunwind's
  * local unwinder, then re-raises with the default action so the exit status
- * and core dump are the real ones. */
+ * and core dump are the real ones.
+ *
+ * libunwind is loaded here, when the handler is installed in a sentry, not
+ * linked: the runtime binary is exec'd twice for every container, and
+ * libunwind (with liblzma) was loaded both times for a handler that only the
+ * sentry installs. */
 #include "sentry/sentry.h"
 
 #define UNW_LOCAL_ONLY
+#include <dlfcn.h>
 #include <libunwind.h>
 #include <signal.h>
 #include <stdint.h>
@@ -14,6 +20,43 @@
 
 static int crash_fd = -1;
 static char altstack[64 * 1024];
+
+/* libunwind's local unwinder; its API names are macros for per-architecture
+ * symbols (unw_init_local is _ULx86_64_init_local here). */
+#define SYM_(x) #x
+#define SYM(x)  SYM_(x)
+static struct {
+        __typeof__(&unw_tdep_getcontext) getcontext;
+        __typeof__(&unw_init_local) init_local;
+        __typeof__(&unw_step) step;
+        __typeof__(&unw_get_reg) get_reg;
+        __typeof__(&unw_get_proc_name) get_proc_name;
+} unw;
+
+static bool unw_load(void)
+{
+        void *h;
+
+        if (unw.step != NULL)
+                return true;
+        h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+        if (h == NULL)
+                h = dlopen("libunwind.so", RTLD_NOW | RTLD_LOCAL);
+        if (h == NULL)
+                return false;
+        unw.getcontext = (__typeof__(unw.getcontext))dlsym(h, SYM(unw_tdep_getcontext));
+        unw.init_local = (__typeof__(unw.init_local))dlsym(h, SYM(unw_init_local));
+        unw.get_reg = (__typeof__(unw.get_reg))dlsym(h, SYM(unw_get_reg));
+        unw.get_proc_name = (__typeof__(unw.get_proc_name))dlsym(h, SYM(unw_get_proc_name));
+        unw.step = (__typeof__(unw.step))dlsym(h, SYM(unw_step));
+        if (unw.getcontext == NULL || unw.init_local == NULL || unw.get_reg == NULL ||
+            unw.get_proc_name == NULL || unw.step == NULL) {
+                memset(&unw, 0, sizeof(unw));
+                dlclose(h);
+                return false;
+        }
+        return true;
+}
 
 static void put(const char *s)
 {
@@ -61,15 +104,17 @@ static void crash_handler(int sig, siginfo_t *info, void *uctx)
         put(" at address ");
         put_num((uint64_t)(uintptr_t)info->si_addr, 16);
         put("\nbacktrace:\n");
-        if (unw_getcontext(&ctx) == 0 && unw_init_local(&cursor, &ctx) == 0) {
-                while (depth < 64 && unw_step(&cursor) > 0) {
+        if (unw.step == NULL)
+                put("  (none: libunwind could not be loaded)\n");
+        else if (unw.getcontext(&ctx) == 0 && unw.init_local(&cursor, &ctx) == 0) {
+                while (depth < 64 && unw.step(&cursor) > 0) {
                         unw_word_t ip = 0, off = 0;
-                        unw_get_reg(&cursor, UNW_REG_IP, &ip);
+                        unw.get_reg(&cursor, UNW_REG_IP, &ip);
                         put("  #");
                         put_num((uint64_t)depth++, 10);
                         put(" ");
                         put_num((uint64_t)ip, 16);
-                        if (unw_get_proc_name(&cursor, name, sizeof(name), &off) == 0) {
+                        if (unw.get_proc_name(&cursor, name, sizeof(name), &off) == 0) {
                                 put(" ");
                                 put(name);
                                 put("+");
@@ -90,6 +135,7 @@ void sentry_crash_handler_install(int log_fd)
         struct sigaction sa;
 
         crash_fd = log_fd;
+        (void)unw_load();
         sigaltstack(&ss, NULL);
         memset(&sa, 0, sizeof(sa));
         sa.sa_sigaction = crash_handler;

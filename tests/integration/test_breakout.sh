@@ -430,6 +430,27 @@ sys.exit(0 if ok else 1)
 PY
 }
 
+# A sentry that crashes writes its backtrace to the runtime's --log (its
+# libunwind is loaded by the sentry itself: the binary does not link it),
+# and the container goes as on any loss.
+test_breakout_crashed_sentry_leaves_backtrace() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 60
+	local id="bk-segv-$$" spid log="$BUNDLE/runtime.log" i
+	"$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" --log "$log" run -d "$id" \
+		</dev/null >/dev/null 2>&1 || fail "run -d" || return 1
+	spid=$(state_field "$id" sentry pid)
+	kill -SEGV "$spid"
+	for i in $(seq 50); do
+		grep -q 'backtrace:' "$log" 2>/dev/null && ! [ -d "/proc/$spid" ] && break
+		sleep 0.1
+	done
+	sb delete --force "$id"
+	assert_contains "$(cat "$log")" "fatal signal 11 (SEGV) in pid $spid" &&
+		assert_contains "$(cat "$log")" "backtrace:
+  #0 0x"
+}
+
 # With onSentryLoss deny (the `build` profile) the container lives on and
 # its routed calls fail with ENOSYS.
 test_breakout_killed_sentry_deny_only_fails_closed() {
