@@ -8,7 +8,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SANDBOX=$(realpath "${1:-$here/../../build/sandbox}")
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-9}
 PER_ROUND=${PER_ROUND:-10}
 
 if [ "$(id -u)" != 0 ]; then
