@@ -3,7 +3,9 @@
 # (fuzz/fuzz_<name>.c) on a scratch copy of their seed corpus
 # (fuzz/corpus/<name>/), so the checked-in seeds stay small. A crash input is
 # written to fuzz/artifacts/ and the run fails. FUZZ_RUNS=N ends each run
-# after N executions; SECONDS=0 then means no time limit.
+# after N executions; SECONDS=0 then means no time limit. FUZZ_TIMEOUT (10)
+# is the seconds one input may take: raise it for long runs beside other
+# work, where a starved process would otherwise report a timeout.
 set -u
 build=$1
 secs=$2
@@ -28,7 +30,7 @@ for n in "${names[@]}"; do
 	[ -d "$here/corpus/$n" ] && cp -r "$here/corpus/$n/." "$work/"
 	log="$work.log"
 	start=$(date +%s)
-	if "$bin" "${limits[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	if "$bin" "${limits[@]}" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$here/artifacts/$n-" "$work" >"$log" 2>&1; then
 		execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{print $2}')
 		echo "  ok   fuzz $n: ${execs:-?} executions in $(($(date +%s) - start))s, no crash"
