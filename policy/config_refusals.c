@@ -7,36 +7,21 @@
 
 #include "policy/syscalls.h"
 
-static bool names(const struct oci_seccomp_syscall *r, const char *name)
+/* Marks in `mark` (by native syscall number) each syscall the rules of `s`
+ * name: `routed` where the rule routes it whatever its arguments, else -1; a
+ * -1 stays. */
+static void mark_rules(const struct oci_seccomp *s, int *mark, size_t n_nr, bool profile)
 {
-        for (size_t i = 0; i < r->names.count; i++)
-                if (r->names.items[i] != NULL && strcmp(r->names.items[i], name) == 0)
-                        return true;
-        return false;
-}
+        for (size_t i = 0; i < s->n_syscalls; i++) {
+                const struct oci_seccomp_syscall *r = &s->syscalls[i];
+                bool routed = profile && r->action == OCI_SCMP_ACT_NOTIFY && r->n_args == 0;
 
-/* Every rule naming it routes it, with no argument condition. */
-static bool routed_always(const struct oci_seccomp *profile, const char *name)
-{
-        size_t n = 0;
-
-        for (size_t i = 0; i < profile->n_syscalls; i++) {
-                const struct oci_seccomp_syscall *r = &profile->syscalls[i];
-                if (!names(r, name))
-                        continue;
-                if (r->action != OCI_SCMP_ACT_NOTIFY || r->n_args > 0)
-                        return false;
-                n++;
+                for (size_t k = 0; k < r->names.count; k++) {
+                        int nr = policy_syscall_nr(r->names.items[k]);
+                        if (nr >= 0 && (size_t)nr < n_nr && mark[nr] != -1)
+                                mark[nr] = routed ? 1 : -1;
+                }
         }
-        return n > 0;
-}
-
-static bool named_by_a_rule(const struct oci_seccomp *config, const char *name)
-{
-        for (size_t i = 0; i < config->n_syscalls; i++)
-                if (names(&config->syscalls[i], name))
-                        return true;
-        return false;
 }
 
 size_t policy_config_refusals(const struct oci_seccomp *profile, const struct oci_seccomp *config,
@@ -52,12 +37,15 @@ size_t policy_config_refusals(const struct oci_seccomp *profile, const struct oc
         int e = config->has_default_errno_ret ? (int)config->default_errno_ret : EPERM;
         if (e <= 0)
                 return 0; /* errno 0 would read as success: leave it to the kernel */
+        /* One pass over each section's names (this runs at every create and
+         * exec): 1 = every profile rule naming it routes it whatever the
+         * arguments; -1 = some rule of either section says otherwise. */
+        mark_rules(profile, errno_by_nr, n_nr, true);
+        mark_rules(config, errno_by_nr, n_nr, false);
         for (size_t nr = 0; nr < n_nr; nr++) {
-                const char *name = policy_syscall_name((int)nr);
-                if (name == NULL || named_by_a_rule(config, name) || !routed_always(profile, name))
-                        continue;
-                errno_by_nr[nr] = e;
-                found++;
+                bool refused = errno_by_nr[nr] == 1;
+                errno_by_nr[nr] = refused ? e : 0;
+                found += refused;
         }
         return found;
 }

@@ -251,7 +251,6 @@ static int resolve_paths(const struct runtime_create_opts *opts, const struct oc
         return 0;
 }
 
-/* The parent's side of the sync protocol until the init is ready. */
 /* The container's sentry, for a profile that routes calls; recorded in the
  * state at once, so that `delete --force` finds it whatever happens next. */
 static int start_sentry(const struct sb_global *g, const struct runtime_create_opts *opts,
@@ -287,6 +286,7 @@ static int start_sentry(const struct sb_global *g, const struct runtime_create_o
         return sb_fault("create: sentry", err);
 }
 
+/* The parent's side of the sync protocol until the init is ready. */
 static int serve_init(const struct sb_global *g, int sync_fd, const struct oci_config *cfg,
                       struct runtime_state *st, pid_t *init_pid, struct sb_err *err)
 {

@@ -9,7 +9,8 @@
 
 #include "runtime/cleanup.h"
 
-int sb_file_replace(const char *tmp, const char *dst)
+/* Returns 0, or -1 with errno. */
+static int replace(const char *tmp, const char *dst)
 {
         if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) {
                 if (unlink(tmp) == 0 || errno == ENOENT) /* tmp: the old content */
@@ -60,7 +61,7 @@ int sb_file_write_whole(const char *path, const void *data, size_t len, mode_t m
                 return sb_err_set(err, e, "write `%s`", tmp);
         }
         fd = -1;
-        if (sb_file_replace(tmp, path) < 0) {
+        if (replace(tmp, path) < 0) {
                 int e = errno;
                 unlink(tmp);
                 return sb_err_set(err, e, "rename `%s` to `%s`", tmp, path);

@@ -249,11 +249,18 @@ static unsigned path_access(const char *name)
 /* mkdir, unlink, mknod, chroot, mount, umount2, execve...: decide on the path;
  * allow is CONTINUE only when no path could have been denied, else the
  * sentry performs it (mkdir/mknod/unlink/rmdir) or it is denied. */
+/* read_decision_path for the path argument the descriptor names (and the
+ * dirfd before it); -EINVAL for a call without one. */
+static int read_named_path(struct sentry_request *r)
+{
+        int dirfd_arg = sentry_desc_dirfd_arg(r->desc);
+
+        return read_decision_path(r, sentry_desc_path_arg(r->desc),
+                                  dirfd_arg >= 0 ? (int)r->req->data.args[dirfd_arg] : AT_FDCWD);
+}
+
 static void handle_path(struct sentry_state *s, struct sentry_request *r)
 {
-        int path_arg = sentry_desc_path_arg(r->desc);
-        int dirfd_arg = sentry_desc_dirfd_arg(r->desc);
-        int dirfd = dirfd_arg >= 0 ? (int)r->req->data.args[dirfd_arg] : AT_FDCWD;
         int rc;
 
         if (sentry_rule_path_independent(r->rule)) {
@@ -263,11 +270,11 @@ static void handle_path(struct sentry_state *s, struct sentry_request *r)
                 struct policy_verdict v = r->rule->otherwise;
                 if (r->rule->verdict.action != POLICY_ACT_SENTRY)
                         v = r->rule->verdict;
-                if (read_decision_path(r, path_arg, dirfd) == 0)
+                if (read_named_path(r) == 0)
                         v = sentry_path_decide(r->rule, r->path, path_access(r->name), NULL);
                 return apply(s, r, v, true);
         }
-        if ((rc = read_decision_path(r, path_arg, dirfd)) < 0)
+        if ((rc = read_named_path(r)) < 0)
                 return answer_errno(s, r, rc);
         load_proc(r);
         if (!still_valid(r))
@@ -288,16 +295,7 @@ static void handle_path(struct sentry_state *s, struct sentry_request *r)
  * recorded, with the path it names where it names one. */
 static void config_refusal(struct sentry_state *s, struct sentry_request *r, int errnum)
 {
-        const __u64 *a = r->req->data.args;
-
-        if (r->desc->cls == SENTRY_CLASS_PATH) {
-                int dirfd_arg = sentry_desc_dirfd_arg(r->desc);
-                (void)read_decision_path(r, sentry_desc_path_arg(r->desc),
-                                         dirfd_arg >= 0 ? (int)a[dirfd_arg] : AT_FDCWD);
-        } else if (r->desc->cls == SENTRY_CLASS_OPEN) {
-                bool at = strcmp(r->name, "open") != 0 && strcmp(r->name, "creat") != 0;
-                (void)read_decision_path(r, at ? 1 : 0, at ? (int)a[0] : AT_FDCWD);
-        }
+        (void)read_named_path(r);
         apply(s, r, (struct policy_verdict){POLICY_ACT_ERRNO, errnum, true}, false);
 }
 

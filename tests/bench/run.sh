@@ -90,7 +90,7 @@ report() { # name kind peer target [sandbox-variant]
 build_dir=$(dirname "$SANDBOX_BIN")
 repo=$(cd "$here/../.." && pwd)
 if cc -O2 -D_GNU_SOURCE -I"$repo" "$here/sentry_roundtrip.c" "$build_dir/libsandbox_core.a" \
-	$(pkg-config --cflags --libs libseccomp libcap jansson libunwind) -o "$work/sentry_roundtrip" 2>"$work/cc.log"; then
+	$(pkg-config --cflags --libs libseccomp libcap jansson) -o "$work/sentry_roundtrip" 2>"$work/cc.log"; then
 	"$work/sentry_roundtrip" 20000 5 | grep '^bench '
 else
 	echo "bench sentry-roundtrip: could not build the benchmark: $(head -3 "$work/cc.log")"

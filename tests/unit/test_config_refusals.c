@@ -65,6 +65,10 @@ Test(config_refusals, default_errno_of_routed_syscalls_only)
         config.default_errno_ret = ENOSYS;
         cr_assert_eq(policy_config_refusals(&profile, &config, errnos, POLICY_SYSCALL_NR_MAX), 2);
         cr_assert_eq(errnos[nr("mount")], ENOSYS, "defaultErrnoRet is the answer");
+
+        config.default_errno_ret = 0;
+        cr_assert_eq(policy_config_refusals(&profile, &config, errnos, POLICY_SYSCALL_NR_MAX), 0,
+                     "errno 0 would read as success: the kernel keeps it");
 }
 
 Test(config_refusals, nothing_when_the_config_does_not_refuse_by_errno)
