@@ -1,6 +1,7 @@
 #!/bin/bash
 # make check: formatting, the release build with unit, schema, memcheck and
-# integration tests, the same suite under ASan+UBSan, and a bounded fuzz
+# integration tests (on this host and, for cgroups and exec, in a pure cgroup
+# v2 virtual machine), the same suite under ASan+UBSan, and a bounded fuzz
 # smoke run.
 # Ends with one summary line: "check: N passed, N failed".
 set -u
@@ -61,6 +62,9 @@ step "unit tests" ./build/unit_tests --jobs 2
 step "schema" bash tests/schema/run.sh build
 step "memcheck (valgrind, pure modules)" bash tests/memcheck.sh build
 step "integration" env SANDBOX="$PWD/build/sandbox" bash tests/integration/run.sh
+# this host's cgroups are hybrid; these files again on a pure cgroup v2 machine
+step "integration (pure cgroup v2 machine)" bash tests/vm/run.sh build/sandbox \
+	tests/integration/test_cgroups.sh tests/integration/test_exec.sh
 step "e2e (docker, containerd, podman)" bash tests/e2e/run.sh build/sandbox
 
 step "build (ASan+UBSan)" build build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON
