@@ -13,7 +13,13 @@ repo=$(sed -n 's/.*sb_repo=\([^ ]*\).*/\1/p' /proc/cmdline)
 r=/newroot
 mkdir -p $r
 mount -t tmpfs -o mode=755 root $r
-mkdir -p $r/usr $r/etc $r/share $r/proc $r/sys $r/dev $r/tmp $r/run $r/var $r/root "$r$repo"
+mkdir -p $r/usr $r/etc $r/share $r/proc $r/sys $r/dev $r/tmp $r/run $r/var $r/root
+# /tmp, /run and /var before the repository, which may live below one of them
+# (a clone in /tmp): mounted later, they would hide it.
+mount -t tmpfs -o mode=1777 tmp $r/tmp
+mount -t tmpfs -o mode=755 run $r/run
+mount -t tmpfs -o mode=755 var $r/var
+mkdir -p "$r$repo"
 ln -s usr/bin $r/bin
 ln -s usr/sbin $r/sbin
 ln -s usr/lib $r/lib
@@ -27,9 +33,6 @@ mount --move /proc $r/proc
 mount --move /sys $r/sys
 mount --move /dev $r/dev
 exec switch_root $r /bin/sh -c '
-	mount -t tmpfs -o mode=1777 tmp /tmp
-	mount -t tmpfs -o mode=755 run /run
-	mount -t tmpfs -o mode=755 var /var
 	mkdir -p /dev/pts /dev/shm /var/tmp /var/log
 	mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
 	ln -sf pts/ptmx /dev/ptmx
