@@ -23,6 +23,8 @@ static struct {
         gid_t groups[SENTRY_MAX_GROUPS];
         int n_groups;
         cap_t caps;
+        cap_t work; /* caps with some cleared, reset per call: cap_dup would
+                       make a capget (libcap's cap_init) on every open */
         mode_t umask;
         uid_t euid;
         gid_t egid;
@@ -38,6 +40,11 @@ static int base_init(struct sb_err *err)
         base.caps = cap_get_proc();
         if (base.caps == NULL)
                 return sb_err_set(err, errno, "cap_get_proc");
+        base.work = cap_dup(base.caps);
+        if (base.work == NULL) {
+                cap_free(base.caps);
+                return sb_err_set(err, errno, "cap_dup");
+        }
         base.umask = umask(0);
         umask(base.umask);
         base.euid = geteuid();
@@ -112,22 +119,18 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
 
         /* setfsuid() to a non-zero id already cleared the file capabilities;
          * for fsuid 0 keep only those the target has itself. */
-        cap_t caps = cap_dup(base.caps);
         bool drop = false;
-        if (caps == NULL) {
-                sb_err_set(err, errno, "cap_dup");
-                goto fail;
-        }
         for (size_t i = 0; i < N_DAC_CAPS; i++) {
                 cap_flag_value_t v = CAP_CLEAR;
-                cap_get_flag(caps, dac_caps[i], CAP_EFFECTIVE, &v);
+                cap_get_flag(base.caps, dac_caps[i], CAP_EFFECTIVE, &v);
+                /* the working copy starts as the sentry's own, each time */
+                cap_set_flag(base.work, CAP_EFFECTIVE, 1, &dac_caps[i], v);
                 if (v == CAP_SET && !target_has(p, dac_caps[i])) {
-                        cap_set_flag(caps, CAP_EFFECTIVE, 1, &dac_caps[i], CAP_CLEAR);
+                        cap_set_flag(base.work, CAP_EFFECTIVE, 1, &dac_caps[i], CAP_CLEAR);
                         drop = true;
                 }
         }
-        int r = drop ? cap_set_proc(caps) : 0;
-        cap_free(caps);
+        int r = drop ? cap_set_proc(base.work) : 0;
         if (drop)
                 saved->caps_changed = true;
         if (r < 0) {

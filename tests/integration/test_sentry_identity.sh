@@ -54,3 +54,23 @@ test_emulated_open_refused_by_the_targets_permissions() {
 	assert_contains "$out" "Permission denied" && assert_not_contains "$out" "wrote-again" || return 1
 	assert_eq "x" "$(cat rootfs/data/locked)" "content of /data/locked"
 }
+
+# Emulated opens land where the kernel's would: in one step for a plain path
+# (also with ".." and relative to the cwd), by the walk through a symlink in
+# the middle or at the end, and an absolute symlink stays in the container's
+# root.
+test_emulated_open_lands_where_the_kernel_would() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	chmod 1777 rootfs/tmp
+	local out
+	out=$(run_as 0 0 '[]' "$SPEC_CAPS" 'mkdir /tmp/real /tmp/d; ln -s /tmp/real /tmp/lnk; ln -s real/g /tmp/gl
+ln -s /etc /tmp/etcl; echo a >/tmp/lnk/f; echo b >/tmp/gl; echo c >/tmp/d/../h
+cd /tmp/real && echo d >rel; echo e >/tmp/etcl/sb-emul-test; echo done')
+	assert_contains "$out" "done" || return 1
+	assert_eq "a" "$(cat rootfs/tmp/real/f)" "through a directory symlink" &&
+		assert_eq "b" "$(cat rootfs/tmp/real/g)" "through a last-component symlink" &&
+		assert_eq "c" "$(cat rootfs/tmp/h)" "with .." &&
+		assert_eq "d" "$(cat rootfs/tmp/real/rel)" "relative to the cwd" &&
+		assert_eq "e" "$(cat rootfs/etc/sb-emul-test)" "absolute symlink in the root" || return 1
+	[ ! -e /etc/sb-emul-test ] || fail "an absolute symlink reached the host's /etc"
+}
