@@ -62,7 +62,8 @@ static void load_proc(struct sentry_request *r)
         struct sb_err err;
 
         if (!r->have_proc)
-                r->have_proc = sentry_target_proc((pid_t)r->req->pid, &r->proc, &err) == 0;
+                r->have_proc =
+                    sentry_target_proc(r->status, (pid_t)r->req->pid, &r->proc, &err) == 0;
 }
 
 /* Every string argument, for the event (best effort). */
@@ -313,6 +314,7 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
          * round trip for the calls that never read them. */
         r.notify_fd = notify_fd;
         r.req = s->req;
+        r.status = &s->status;
         r.have_how = r.have_path = r.have_proc = r.continued = false;
         memset(r.have_str, 0, sizeof(r.have_str));
         r.name = s->req->data.arch == s->native_arch ? policy_syscall_name(s->req->data.nr) : NULL;

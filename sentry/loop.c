@@ -88,7 +88,10 @@ static bool control_message(int epfd, int control_fd, size_t *n_listeners)
 
 int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *err)
 {
-        struct sentry_state s = {.cfg = cfg, .table = cfg->table, .control_fd = control_fd};
+        struct sentry_state s = {.cfg = cfg,
+                                 .table = cfg->table,
+                                 .control_fd = control_fd,
+                                 .status = {.pid = 0, .fd = -1}};
         struct epoll_event evs[32];
         size_t n_listeners = 0;
         bool control_open = true;
@@ -194,6 +197,8 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *e
                                 epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
                                 close(fd);
                                 n_listeners--;
+                                /* the status file kept may be one of theirs */
+                                sentry_status_cache_drop(&s.status);
                         }
                 }
                 sentry_ratelimit_expired(&s.rl, now_ns(), emit_summary, &s);
@@ -204,6 +209,7 @@ out:
         sentry_ratelimit_expired(&s.rl, UINT64_MAX, emit_summary, &s);
         sentry_ratelimit_free(&s.rl);
         json_decref(s.learned);
+        sentry_status_cache_drop(&s.status);
         sentry_events_close(&s.events);
         seccomp_notify_free(s.req, s.resp);
         if (epfd >= 0)

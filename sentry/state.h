@@ -22,6 +22,7 @@ struct sentry_state {
         struct seccomp_notif *req;
         struct seccomp_notif_resp *resp;
         json_t *learned; /* learn mode: the (syscall, argument class) keys recorded so far */
+        struct sentry_status_cache status;
 };
 
 /* One notification being handled. */
@@ -40,6 +41,7 @@ struct sentry_request {
         bool continued; /* answered with CONTINUE: the kernel runs it after the event */
         struct sentry_proc proc;
         bool have_proc;
+        struct sentry_status_cache *status; /* the sentry's, for load_proc */
 };
 
 /* Receives one notification on `notify_fd` and answers it. */

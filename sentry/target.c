@@ -147,7 +147,50 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
         return n;
 }
 
-int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err)
+void sentry_status_cache_drop(struct sentry_status_cache *c)
+{
+        if (c != NULL && c->fd >= 0)
+                close(c->fd);
+        if (c != NULL)
+                *c = (struct sentry_status_cache){.pid = 0, .fd = -1};
+}
+
+/* The status text of `pid`, through the cache when it holds that task. */
+static ssize_t read_status(struct sentry_status_cache *c, pid_t pid, char *buf, size_t len)
+{
+        char path[64];
+        ssize_t n;
+
+        if (c == NULL) {
+                snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+                return read_small(path, buf, len);
+        }
+        if (c->fd >= 0 && c->pid == pid) {
+                n = pread(c->fd, buf, len - 1, 0);
+                if (n > 0) { /* else gone (ESRCH), or nothing to parse: open again */
+                        buf[n] = '\0';
+                        return n;
+                }
+        }
+        sentry_status_cache_drop(c);
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -1;
+        n = pread(fd, buf, len - 1, 0);
+        if (n < 0) {
+                int e = errno;
+                close(fd);
+                errno = e;
+                return -1;
+        }
+        buf[n] = '\0';
+        *c = (struct sentry_status_cache){.pid = pid, .fd = fd};
+        return n;
+}
+
+int sentry_target_proc(struct sentry_status_cache *c, pid_t pid, struct sentry_proc *p,
+                       struct sb_err *err)
 {
         char path[64], status[4096];
         struct stat a;
@@ -155,11 +198,10 @@ int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err)
         memset(p, 0, sizeof(*p));
         p->pid = pid;
         p->uid = p->gid = p->fsuid = p->fsgid = -1;
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-        if (read_small(path, status, sizeof(status)) < 0)
-                return sb_err_set(err, errno, "read `%s`", path);
+        if (read_status(c, pid, status, sizeof(status)) < 0)
+                return sb_err_set(err, errno, "read `/proc/%d/status`", (int)pid);
         if (sentry_parse_status(status, p) < 0)
-                return sb_err_set(err, EINVAL, "parse `%s`", path);
+                return sb_err_set(err, EINVAL, "parse `/proc/%d/status`", (int)pid);
 
         /* The sentry's own user namespace does not change: looked up once. */
         static struct stat self;

@@ -44,9 +44,21 @@ int sentry_target_read(pid_t pid, uint64_t addr, void *buf, size_t len, struct s
  * /proc/PID/task/TID/... Pure. */
 bool sentry_path_via_magic_link(const char *path);
 
+/* The status file of the last task served, kept open: a task making calls
+ * in a loop costs one pread instead of open, read and close. The fd belongs
+ * to that task's pid, not its number: once the task is gone its reads fail
+ * (ESRCH) and the file is opened again, so a reused pid is never read
+ * through it. Zero-initialize with fd = -1. */
+struct sentry_status_cache {
+        pid_t pid;
+        int fd;
+};
+void sentry_status_cache_drop(struct sentry_status_cache *c);
+
 /* Fills *p from /proc/PID: the identity (ids, groups, capabilities, umask,
- * user namespace), which every decision needs. */
-int sentry_target_proc(pid_t pid, struct sentry_proc *p, struct sb_err *err);
+ * user namespace), which every decision needs. `c` may be NULL. */
+int sentry_target_proc(struct sentry_status_cache *c, pid_t pid, struct sentry_proc *p,
+                       struct sb_err *err);
 /* Adds comm, exe and cmdline (best effort), which only events need: read
  * once, and only for calls that are recorded, while the target still waits
  * for its answer. */

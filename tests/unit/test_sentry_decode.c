@@ -7,6 +7,8 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "policy/profile.h"
 #include "sentry/decode.h"
@@ -162,4 +164,56 @@ Test(sentry_target, magic_links_in_paths)
                 cr_assert(sentry_path_via_magic_link(yes[i]), "%s", yes[i]);
         for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
                 cr_assert_not(sentry_path_via_magic_link(no[i]), "%s", no[i]);
+}
+
+/* A child that sleeps until killed, with its umask set to `mask`. */
+static pid_t sleeper(mode_t mask)
+{
+        int ready[2];
+        char c;
+
+        cr_assert_eq(pipe(ready), 0);
+        pid_t pid = fork();
+        if (pid == 0) {
+                umask(mask);
+                (void)!write(ready[1], "r", 1);
+                pause();
+                _exit(0);
+        }
+        cr_assert_gt(pid, 0);
+        close(ready[1]);
+        cr_assert_eq(read(ready[0], &c, 1), 1); /* its umask is set */
+        close(ready[0]);
+        return pid;
+}
+
+Test(sentry_target, status_cache_follows_the_task_and_drops_the_dead)
+{
+        struct sentry_status_cache c = {.pid = 0, .fd = -1};
+        struct sentry_proc p;
+        struct sb_err err;
+        pid_t a = sleeper(027), b = sleeper(077);
+
+        cr_assert_eq(sentry_target_proc(&c, a, &p, &err), 0);
+        cr_assert_eq(p.umask, 027);
+        cr_assert_eq(c.pid, a);
+        int kept = c.fd;
+        cr_assert_geq(kept, 0);
+        /* the same task again: the same file, read again */
+        cr_assert_eq(sentry_target_proc(&c, a, &p, &err), 0);
+        cr_assert_eq(c.fd, kept);
+        cr_assert_eq(p.umask, 027);
+        /* another task: its own status, not the kept one */
+        cr_assert_eq(sentry_target_proc(&c, b, &p, &err), 0);
+        cr_assert_eq(p.umask, 077);
+        cr_assert_eq(c.pid, b);
+        /* a task that is gone is never answered from its kept file */
+        kill(b, SIGKILL);
+        waitpid(b, NULL, 0);
+        cr_assert_eq(sentry_target_proc(&c, b, &p, &err), -1);
+        cr_assert_eq(c.fd, -1);
+        kill(a, SIGKILL);
+        waitpid(a, NULL, 0);
+        sentry_status_cache_drop(&c);
+        cr_assert_eq(c.fd, -1);
 }
