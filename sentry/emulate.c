@@ -73,8 +73,7 @@ static int open_in_root(struct sentry_request *r, int rootfd, const struct open_
          * the kernel goes without symlinks), so nothing is created anywhere
          * undecided. A symlink on the way (ELOOP) takes the walk below. */
         struct open_how once = *base_how;
-        once.resolve =
-            RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | (base_how->resolve & RESOLVE_NO_XDEV);
+        once.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | base_how->resolve;
         if (sentry_creds_enter(&r->proc, &saved, &err) < 0)
                 return -EPERM;
         int first = sys_openat2(rootfd, r->path, &once), first_errno = errno;
@@ -83,7 +82,9 @@ static int open_in_root(struct sentry_request *r, int rootfd, const struct open_
                 *out = first;
                 return 0;
         }
-        if (first_errno != ELOOP && first_errno != EAGAIN)
+        /* A target that refused symlinks itself gets the kernel's ELOOP. */
+        if ((first_errno != ELOOP && first_errno != EAGAIN) ||
+            (base_how->resolve & RESOLVE_NO_SYMLINKS))
                 return -first_errno;
 
         snprintf(path, sizeof(path), "%s", r->path);
@@ -99,14 +100,15 @@ static int open_in_root(struct sentry_request *r, int rootfd, const struct open_
                 if (sentry_creds_enter(&r->proc, &saved, &err) < 0)
                         return -EPERM;
                 struct open_how dh = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-                                      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+                                      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
+                                                 base_how->resolve};
                 dirfd = sys_openat2(rootfd, dir, &dh);
                 e = errno;
                 if (dirfd >= 0) {
                         struct open_how h = *base_how;
                         /* One component, never followed, never escaping. */
                         h.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
-                                    (base_how->resolve & RESOLVE_NO_XDEV);
+                                    base_how->resolve;
                         if (sentry_fd_path_in_root(rootfd, dirfd, here, sizeof(here)) < 0 ||
                             sentry_path_normalize(here, base, r->path, sizeof(r->path)) < 0) {
                                 sentry_creds_leave(&saved);
@@ -182,6 +184,13 @@ int sentry_emulate_open(struct sentry_request *r, int dirfd, uint64_t flags, uin
                 start = basefd;
                 rel = r->strs[1];
         } else {
+                /* Resolved from the target's root: what the target refused
+                 * itself (openat2's resolve) is refused there too, symlinks
+                 * always, mount crossings when its path started at the root
+                 * as well (from a cwd or dirfd the crossings differ). */
+                how.resolve = resolve & RESOLVE_NO_SYMLINKS;
+                if ((resolve & RESOLVE_NO_XDEV) && r->strs[1][0] == '/')
+                        how.resolve |= RESOLVE_NO_XDEV;
                 int rc = open_in_root(r, rootfd, &how, flags, &fd);
                 if (rc != 0)
                         return rc;

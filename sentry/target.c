@@ -149,10 +149,9 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
 
 void sentry_status_cache_drop(struct sentry_status_cache *c)
 {
-        if (c != NULL && c->fd >= 0)
+        if (c->fd >= 0)
                 close(c->fd);
-        if (c != NULL)
-                *c = (struct sentry_status_cache){.pid = 0, .fd = -1};
+        *c = (struct sentry_status_cache){.pid = 0, .fd = -1};
 }
 
 /* The status text of `pid`, through the cache when it holds that task. */
@@ -161,10 +160,6 @@ static ssize_t read_status(struct sentry_status_cache *c, pid_t pid, char *buf, 
         char path[64];
         ssize_t n;
 
-        if (c == NULL) {
-                snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-                return read_small(path, buf, len);
-        }
         if (c->fd >= 0 && c->pid == pid) {
                 n = pread(c->fd, buf, len - 1, 0);
                 if (n > 0) { /* else gone (ESRCH), or nothing to parse: open again */

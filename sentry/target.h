@@ -56,7 +56,7 @@ struct sentry_status_cache {
 void sentry_status_cache_drop(struct sentry_status_cache *c);
 
 /* Fills *p from /proc/PID: the identity (ids, groups, capabilities, umask,
- * user namespace), which every decision needs. `c` may be NULL. */
+ * user namespace), which every decision needs. */
 int sentry_target_proc(struct sentry_status_cache *c, pid_t pid, struct sentry_proc *p,
                        struct sb_err *err);
 /* Adds comm, exe and cmdline (best effort), which only events need: read

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -29,8 +30,8 @@ static const struct policy_path_rule open_paths[] = {
      .access = POLICY_ACCESS_ALL,
      .decision = {POLICY_ACT_ERRNO, EACCES, true}},
 };
-static struct sentry_rule rules[4];
-static struct sentry_table table = {.profile = "test", .rules = rules, .n_rules = 4};
+static struct sentry_rule rules[5];
+static struct sentry_table table = {.profile = "test", .rules = rules, .n_rules = 5};
 
 static void setup(void)
 {
@@ -48,6 +49,11 @@ static void setup(void)
         snprintf(l, sizeof(l), "%s/last", allowed_dir);
         snprintf(t, sizeof(t), "%s/via-last", denied_dir);
         cr_assert_eq(symlink(t, l), 0);
+        /* a symlink to an allowed directory, for openat2's own refusals */
+        snprintf(t, sizeof(t), "%s/sub", allowed_dir);
+        cr_assert_eq(mkdir(t, 0755), 0);
+        snprintf(l, sizeof(l), "%s/sl", allowed_dir);
+        cr_assert_eq(symlink(t, l), 0);
         rules[0] = (struct sentry_rule){
             .nr = SYS_mkdirat, .name = "test-mkdir", .verdict = {POLICY_ACT_ERRNO, EPERM, true}};
         rules[1] = (struct sentry_rule){.nr = SYS_openat,
@@ -60,6 +66,8 @@ static void setup(void)
             .nr = SYS_getppid, .name = "test-getppid", .verdict = {POLICY_ACT_ALLOW, 0, false}};
         rules[3] = (struct sentry_rule){
             .nr = SYS_mkdir, .name = "test-mkdir", .verdict = {POLICY_ACT_ERRNO, EPERM, true}};
+        rules[4] = rules[1];
+        rules[4].nr = SYS_openat2;
 }
 
 /* The child: load the filter, hand the listener over, wait for "go", run
@@ -79,6 +87,7 @@ static void load_filter_and_send(int sock)
             /* Narrowed in the kernel: only creating opens reach the sentry. */
             seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat), 1,
                              SCMP_A2(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT)) < 0 ||
+            seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat2), 0) < 0 ||
             seccomp_load(ctx) < 0)
                 _exit(90);
         int fd = seccomp_notify_fd(ctx);
@@ -464,6 +473,45 @@ Test(sentry_loop, toctou_path_swap_never_opens_denied, .init = setup)
         cr_assert_neq(access(p, F_OK), 0, "the sentry was fooled into creating %s", p);
         snprintf(p, sizeof(p), "%s/race", allowed_dir);
         cr_assert_eq(access(p, F_OK), 0, "the allowed path was never opened");
+}
+
+/* openat2's own resolve restrictions hold in the open the sentry performs:
+ * RESOLVE_NO_SYMLINKS through a symlink to an allowed place is the kernel's
+ * ELOOP, nothing created; the same open without it follows the symlink. */
+static int openat2_body(void)
+{
+        struct open_how how = {
+            .flags = O_CREAT | O_WRONLY | O_CLOEXEC, .mode = 0644, .resolve = RESOLVE_NO_SYMLINKS};
+        char p[512];
+
+        snprintf(p, sizeof(p), "%s/sl/refused", allowed_dir);
+        if (syscall(SYS_openat2, AT_FDCWD, p, &how, sizeof(how)) != -1 || errno != ELOOP)
+                return 60;
+        how.resolve = 0;
+        snprintf(p, sizeof(p), "%s/sl/followed", allowed_dir);
+        int fd = (int)syscall(SYS_openat2, AT_FDCWD, p, &how, sizeof(how));
+        if (fd < 0)
+                return 61;
+        close(fd);
+        return 0;
+}
+
+Test(sentry_loop, openat2_resolve_restrictions_kept, .init = setup)
+{
+        struct child c = start_child(openat2_body);
+        pid_t spid;
+        int control, status;
+        char p[512];
+
+        spawn_sentry(child_listener(&c), c.pid, &spid, &control);
+        cr_assert_eq(write(c.sock, "g", 1), 1);
+        cr_assert_eq(finish_child(&c), 0, "child failed at a step (see openat2_body)");
+        close(control);
+        cr_assert_eq(waitpid(spid, &status, 0), spid);
+        snprintf(p, sizeof(p), "%s/sub/refused", allowed_dir);
+        cr_assert_neq(access(p, F_OK), 0, "RESOLVE_NO_SYMLINKS was not kept");
+        snprintf(p, sizeof(p), "%s/sub/followed", allowed_dir);
+        cr_assert_eq(access(p, F_OK), 0, "the open without it did not land through the symlink");
 }
 
 /* kill-container: the calling process is killed before it gets an answer and
