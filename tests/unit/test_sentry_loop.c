@@ -167,6 +167,22 @@ static int finish_child(struct child *c)
         return WEXITSTATUS(status);
 }
 
+/* Runs `body` in a child answered by a real sentry until both are done;
+ * the body must exit 0 (its exit code names the step that failed). */
+static void run_under_sentry(int (*body)(void))
+{
+        struct child c = start_child(body);
+        pid_t spid;
+        int control, status;
+
+        spawn_sentry(child_listener(&c), c.pid, &spid, &control);
+        cr_assert_eq(write(c.sock, "g", 1), 1);
+        int rc = finish_child(&c);
+        cr_assert_eq(rc, 0, "the child failed at step %d", rc);
+        close(control);
+        cr_assert_eq(waitpid(spid, &status, 0), spid);
+}
+
 static json_t **read_events(size_t *n)
 {
         FILE *f = fopen(events, "r");
@@ -459,16 +475,9 @@ static int toctou_body(void)
 
 Test(sentry_loop, toctou_path_swap_never_opens_denied, .init = setup)
 {
-        struct child c = start_child(toctou_body);
-        pid_t spid;
-        int control, status;
         char p[512];
 
-        spawn_sentry(child_listener(&c), c.pid, &spid, &control);
-        cr_assert_eq(write(c.sock, "g", 1), 1);
-        cr_assert_eq(finish_child(&c), 0);
-        close(control);
-        cr_assert_eq(waitpid(spid, &status, 0), spid);
+        run_under_sentry(toctou_body);
         snprintf(p, sizeof(p), "%s/race", denied_dir);
         cr_assert_neq(access(p, F_OK), 0, "the sentry was fooled into creating %s", p);
         snprintf(p, sizeof(p), "%s/race", allowed_dir);
@@ -498,16 +507,9 @@ static int openat2_body(void)
 
 Test(sentry_loop, openat2_resolve_restrictions_kept, .init = setup)
 {
-        struct child c = start_child(openat2_body);
-        pid_t spid;
-        int control, status;
         char p[512];
 
-        spawn_sentry(child_listener(&c), c.pid, &spid, &control);
-        cr_assert_eq(write(c.sock, "g", 1), 1);
-        cr_assert_eq(finish_child(&c), 0, "child failed at a step (see openat2_body)");
-        close(control);
-        cr_assert_eq(waitpid(spid, &status, 0), spid);
+        run_under_sentry(openat2_body);
         snprintf(p, sizeof(p), "%s/sub/refused", allowed_dir);
         cr_assert_neq(access(p, F_OK), 0, "RESOLVE_NO_SYMLINKS was not kept");
         snprintf(p, sizeof(p), "%s/sub/followed", allowed_dir);
