@@ -537,6 +537,10 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         if (runtime_cgroup_enter(&cg, child, err) < 0 || runtime_state_write(g->root, &st, err) < 0)
                 goto out;
         FAULT("create: cgroup entered");
+        if (runtime_sync_send(sv[0], SYNC_GO, 0, NULL) < 0) {
+                sb_err_set(err, errno, "sync with container init");
+                goto out;
+        }
         /* The sentry starts while the init sets the container up (the init
          * queues its connection and the listener on the socket made above);
          * an init that forks once more (joining a pid namespace) is known
@@ -545,10 +549,6 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
             start_sentry(g, opts, bundle, &conf, init_pid, sentry_listen, &st, &sentry_pid, err) <
                 0)
                 goto out;
-        if (runtime_sync_send(sv[0], SYNC_GO, 0, NULL) < 0) {
-                sb_err_set(err, errno, "sync with container init");
-                goto out;
-        }
         if (serve_init(g, sv[0], &cfg, &st, &init_pid, err) < 0)
                 goto out;
         if (plan.need_fork)
