@@ -149,16 +149,27 @@ for k in sys.argv[1:]: v = v[k]
 print(v)' "$@"
 }
 
-# settled_snapshot BEFORE: the host snapshot once it equals BEFORE (processes
-# take a moment to be reaped), or the last one after 10 s.
-settled_snapshot() {
+# snapshot_within BEFORE NOW: true when NOW shows nothing left since BEFORE:
+# every count equal, except open files, which may also have dropped (another
+# program on the host closing a file is no leftover of ours; a file that
+# stays open is).
+snapshot_within() {
+	awk 'NR == FNR { b[$1] = $2; next }
+	     { if ($1 == "files" ? $2 > b[$1] : $2 != b[$1]) bad = 1; n++ }
+	     END { exit (bad || n != length(b)) }' <(echo "$1") <(echo "$2")
+}
+
+# assert_no_leftovers BEFORE [what]: waits (processes take a moment to be
+# reaped) up to 10 s for the host snapshot to come back within BEFORE, and
+# fails with both snapshots if it does not.
+assert_no_leftovers() {
 	local now
 	for _ in $(seq 50); do
 		now=$(snapshot_host)
-		[ "$now" = "$1" ] && break
+		snapshot_within "$1" "$now" && return 0
 		sleep 0.2
 	done
-	echo "$now"
+	fail "${2:-leftovers}: expected '$1', got '$now'"
 }
 
 # breakout_bundle: $BUNDLE with the static breakout binary (breakout.c) at

@@ -306,7 +306,7 @@ test_cgroups_path_forms() {
 		[ -z "$(find "$d" -mindepth 1 -maxdepth 1 -type d)" ] || fail "$d: a container's cgroup left below it" || return 1
 		rmdir "$d"
 	done
-	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+	assert_no_leftovers "$before" "leftovers"
 }
 
 test_cgroup_namespace_sees_its_root() {

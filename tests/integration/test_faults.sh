@@ -28,7 +28,7 @@ test_create_fault_or_kill_at_every_step_leaves_nothing() {
 	before=$(snapshot_host)
 	after_fault() {
 		sb delete --force "f-$mode" >/dev/null 2>&1
-		assert_eq "$before" "$(settled_snapshot "$before")" "after a $mode at create point $1 ($2)"
+		assert_no_leftovers "$before" "after a $mode at create point $1 ($2)"
 	}
 	for mode in fail kill; do
 		walked=$(fault_walk "$mode" "$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" create "f-$mode") ||
@@ -38,7 +38,7 @@ test_create_fault_or_kill_at_every_step_leaves_nothing() {
 		[ "$walked" -ge 9 ] || fail "$mode: only $((walked - 1)) create points reached" || return 1
 		echo "create, $mode: $((walked - 1)) points"
 	done
-	assert_eq "$before" "$(settled_snapshot "$before")" "at the end"
+	assert_no_leftovers "$before" "at the end"
 }
 
 test_start_fault_leaves_nothing_after_delete() {
@@ -48,7 +48,7 @@ test_start_fault_leaves_nothing_after_delete() {
 	before=$(snapshot_host)
 	after_fault() {
 		sb delete --force f-start >/dev/null 2>&1
-		assert_eq "$before" "$(settled_snapshot "$before")" "after a fault at start point $1 ($2)" ||
+		assert_no_leftovers "$before" "after a fault at start point $1 ($2)" ||
 			return 1
 		sb create f-start </dev/null >/dev/null 2>&1 || fail "create"
 	}
@@ -56,7 +56,7 @@ test_start_fault_leaves_nothing_after_delete() {
 	walked=$(fault_walk fail "$SANDBOX" --root "$SB_ROOT" start f-start) || return 1
 	sb delete --force f-start >/dev/null 2>&1
 	[ "$walked" -ge 3 ] || fail "only $((walked - 1)) start points" || return 1
-	assert_eq "$before" "$(settled_snapshot "$before")" "at the end"
+	assert_no_leftovers "$before" "at the end"
 }
 
 test_delete_fault_then_force_cleans_up() {
@@ -67,7 +67,7 @@ test_delete_fault_then_force_cleans_up() {
 	after_fault() {
 		# the interrupted delete is finished by the next one
 		sb delete --force f-del >/dev/null 2>&1
-		assert_eq "$before" "$(settled_snapshot "$before")" "after a $mode at delete point $1 ($2)" ||
+		assert_no_leftovers "$before" "after a $mode at delete point $1 ($2)" ||
 			return 1
 		sb run -d f-del </dev/null >/dev/null 2>&1 || fail "run -d"
 	}
@@ -76,7 +76,7 @@ test_delete_fault_then_force_cleans_up() {
 		walked=$(fault_walk "$mode" "$SANDBOX" --root "$SB_ROOT" delete --force f-del) || return 1
 		[ "$walked" -ge 4 ] || fail "$mode: only $((walked - 1)) delete points" || return 1
 	done
-	assert_eq "$before" "$(settled_snapshot "$before")" "at the end"
+	assert_no_leftovers "$before" "at the end"
 }
 
 test_exec_fault_leaves_no_process() {
@@ -118,7 +118,7 @@ test_root_on_full_disk() {
 	umount "$root"
 	[ "$rc" != 0 ] || fail "create succeeded on a full disk" || return 1
 	assert_contains "$out" "No space left on device" || return 1
-	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+	assert_no_leftovers "$before" "leftovers"
 }
 
 # A read-only --root: a clear error naming the path, nothing made.
@@ -131,7 +131,7 @@ test_root_read_only() {
 	umount "$root"
 	[ "$rc" != 0 ] || fail "run succeeded with a read-only root" || return 1
 	assert_contains "$out" "Read-only file system" && assert_contains "$out" "$root" || return 1
-	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+	assert_no_leftovers "$before" "leftovers"
 }
 
 # A corrupt state.json: commands say so; delete --force still cleans up
@@ -153,7 +153,7 @@ test_corrupt_state_file() {
 	[ ! -e "$SB_ROOT/cs1" ] || fail "state directory left" || return 1
 	for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	! kill -0 "$pid" 2>/dev/null || { kill -9 "$pid"; fail "the container's process $pid survived"; return 1; }
-	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+	assert_no_leftovers "$before" "leftovers"
 }
 
 # The bundle deleted while the container runs (its root filesystem with it):
@@ -175,7 +175,7 @@ test_bundle_deleted_while_running() {
 	}
 	sb kill bd1 KILL || fail "kill" || return 1
 	sb delete --force bd1 || fail "delete" || return 1
-	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+	assert_no_leftovers "$before" "leftovers"
 }
 
 # The sentry killed at a random moment while threads hammer routed calls:

@@ -188,7 +188,7 @@ test_missing_executable_fails_create() {
 	err=$(sb create lc-noexe 2>&1 </dev/null)
 	[ $? -ne 0 ] || fail "create succeeded" || return 1
 	assert_contains "$err" 'executable file not found in $PATH' &&
-		assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+		assert_no_leftovers "$before" "leftovers"
 }
 
 test_user_namespace_mappings() {
@@ -262,7 +262,7 @@ test_failing_hook_fails_create_and_leaves_nothing() {
 	before=$(snapshot_host)
 	err=$(sb create lc-hookfail 2>&1 </dev/null)
 	[ $? -ne 0 ] || fail "create succeeded" || return 1
-	assert_contains "$err" "createRuntime" && assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+	assert_contains "$err" "createRuntime" && assert_no_leftovers "$before" "leftovers"
 }
 
 test_bad_config_and_missing_rootfs_leave_nothing() {
@@ -276,7 +276,7 @@ test_bad_config_and_missing_rootfs_leave_nothing() {
 	config_edit "$BUNDLE" 'c["linux"]["namespaces"].pop(); c["root"]["path"]="nosuchdir"'
 	err=$(sb create lc-bad 2>&1 </dev/null)
 	[ $? -ne 0 ] || fail "create without rootfs succeeded" || return 1
-	assert_contains "$err" "nosuchdir" && assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+	assert_contains "$err" "nosuchdir" && assert_no_leftovers "$before" "leftovers"
 }
 
 test_killed_create_is_cleaned_by_delete_force() {
@@ -292,7 +292,7 @@ test_killed_create_is_cleaned_by_delete_force() {
 	pkill -f "^/bin/sleep 30|^sleep 30" 2>/dev/null
 	sb delete --force lc-crash || fail "delete --force" || return 1
 	sleep 0.2
-	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers after delete --force"
+	assert_no_leftovers "$before" "leftovers after delete --force"
 }
 
 test_delete_force_kills_running() {
@@ -307,7 +307,7 @@ test_delete_force_kills_running() {
 	# gone, or a zombie waiting for whoever adopted it to reap it
 	[ ! -d "/proc/$pid" ] || [ "$(awk '{print $3}' /proc/$pid/stat 2>/dev/null)" = Z ] ||
 		fail "init $pid still alive" || return 1
-	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers"
+	assert_no_leftovers "$before" "leftovers"
 	sb delete --force lc-never-existed || fail "delete --force of an unknown id should succeed"
 }
 

@@ -36,13 +36,12 @@ drop_ns() { # BUNDLE TYPE: share the host's namespace of TYPE
 test_strict_refuses_pid_host_with_event() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	drop_ns "$BUNDLE" pid
-	local before after err
+	local before err
 	before=$(snapshot_host)
 	err=$(sb --profile strict run pf-pidhost 2>&1 </dev/null)
 	[ $? -ne 0 ] || fail "strict accepted --pid=host" || return 1
 	assert_contains "$err" "profile strict: .linux.namespaces: pid namespace must be private (--pid=host is refused)" || return 1
-	after=$(settled_snapshot "$before")
-	assert_eq "$before" "$after" "left behind" || return 1
+	assert_no_leftovers "$before" "left behind" || return 1
 	refusal_event pf-pidhost profile-bounds "pid namespace must be private" strict
 }
 
@@ -71,14 +70,13 @@ test_profile_from_annotation_and_flag_wins() {
 test_audit_enforce_refuses_with_event() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	drop_ns "$BUNDLE" pid
-	local before after err
+	local before err
 	before=$(snapshot_host)
 	err=$(sb --audit-enforce high run pf-enforce 2>&1 </dev/null)
 	[ $? -ne 0 ] || fail "--audit-enforce high accepted --pid=host" || return 1
 	assert_contains "$err" "refused by --audit-enforce high" &&
 		assert_contains "$err" "SB-NS-001" || return 1
-	after=$(settled_snapshot "$before")
-	assert_eq "$before" "$after" "left behind" || return 1
+	assert_no_leftovers "$before" "left behind" || return 1
 	refusal_event pf-enforce audit-enforce SB-NS-001 default || return 1
 	# below the threshold the same container runs
 	sb --audit-enforce critical run pf-enforce2 </dev/null >/dev/null 2>&1

@@ -36,7 +36,7 @@ test_stress_concurrent_lifecycles_same_root() {
 	# every container accounted for: none left in the list or the root
 	n=$(sb list -q | grep -c '^st-')
 	assert_eq 0 "$n" "containers left in list" || return 1
-	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers after the stress run"
+	assert_no_leftovers "$before" "leftovers after the stress run"
 }
 
 # 200 containers in sequence: nothing left, and neither the sentry's memory
@@ -57,7 +57,7 @@ test_stress_200_in_sequence_no_growth() {
 	done
 	echo "sentry VmRSS: container 10 ${first} KiB, container 200 ${last} KiB"
 	[ "$last" -le $((first + first / 10 + 64)) ] || fail "sentry RSS grew: $first -> $last KiB" || return 1
-	assert_eq "$before" "$(settled_snapshot "$before")" "leftovers after 200 containers"
+	assert_no_leftovers "$before" "leftovers after 200 containers"
 }
 
 # Containers hammering recorded calls while others start and stop: every
