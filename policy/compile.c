@@ -212,81 +212,121 @@ nomem:
 
 /* ---- tables ---- */
 
+/* Which rules name each native syscall: t->entries[nr].first_rule/n_rules
+ * into t->rule_refs, in rule order. One pass over the rules' names (a name
+ * is one hash lookup), not one pass over the rules per syscall number. */
+static int index_rules(const struct policy_profile *p, struct policy_tables *t, struct sb_err *err)
+{
+        size_t refs = 0;
+        int32_t last[POLICY_SYSCALL_NR_MAX]; /* the last rule counted for nr */
+        int *nrs;
+
+        for (size_t i = 0; i < p->n_rules; i++)
+                refs += p->rules[i].n_names;
+        t->n_entries = POLICY_SYSCALL_NR_MAX;
+        t->entries = calloc(t->n_entries, sizeof(*t->entries));
+        t->rule_refs = calloc(refs ? refs : 1, sizeof(*t->rule_refs));
+        nrs = calloc(refs ? refs : 1, sizeof(*nrs));
+        if (t->entries == NULL || t->rule_refs == NULL || nrs == NULL) {
+                free(nrs);
+                return sb_err_set(err, ENOMEM, "policy tables");
+        }
+        /* Counts (a rule naming a syscall twice counts once), then places. */
+        memset(last, 0xff, sizeof(last));
+        for (size_t i = 0, j = 0; i < p->n_rules; i++)
+                for (size_t k = 0; k < p->rules[i].n_names; k++, j++) {
+                        nrs[j] = policy_syscall_nr(p->rules[i].names[k]);
+                        if (nrs[j] < 0 || last[nrs[j]] == (int32_t)i)
+                                continue;
+                        last[nrs[j]] = (int32_t)i;
+                        t->entries[nrs[j]].n_rules++;
+                }
+        for (size_t nr = 0; nr < t->n_entries; nr++) {
+                t->entries[nr].first_rule = (uint32_t)t->n_rule_refs;
+                t->n_rule_refs += t->entries[nr].n_rules;
+                t->entries[nr].n_rules = 0;
+        }
+        memset(last, 0xff, sizeof(last));
+        for (size_t i = 0, j = 0; i < p->n_rules; i++)
+                for (size_t k = 0; k < p->rules[i].n_names; k++, j++) {
+                        if (nrs[j] < 0 || last[nrs[j]] == (int32_t)i)
+                                continue;
+                        last[nrs[j]] = (int32_t)i;
+                        struct policy_syscall_entry *e = &t->entries[nrs[j]];
+                        t->rule_refs[e->first_rule + e->n_rules++] = (uint32_t)i;
+                }
+        free(nrs);
+        return 0;
+}
+
 static int build_tables(const struct policy_profile *p, struct policy_tables *t, bool guard,
                         bool default_notify_all, struct sb_err *err)
 {
-        enum oci_seccomp_action def_a;
-        int def_e;
-        size_t refs = 0;
+        enum oci_seccomp_action def_a, fall_a;
+        int def_e, fall_e, seccomp_nr = policy_syscall_nr("seccomp");
+        bool handover_nr[POLICY_SYSCALL_NR_MAX] = {false};
 
         memset(t, 0, sizeof(*t));
         t->profile = p;
         t->default_verdict = p->default_verdict;
         t->on_sentry_loss =
             p->bounds.has_on_sentry_loss ? p->bounds.on_sentry_loss : POLICY_LOSS_KILL;
-        t->n_entries = POLICY_SYSCALL_NR_MAX;
-        t->entries = calloc(t->n_entries, sizeof(*t->entries));
-        for (size_t i = 0; i < p->n_rules; i++)
-                refs += p->rules[i].n_names;
-        t->rule_refs = calloc(refs ? refs : 1, sizeof(*t->rule_refs));
-        if (t->entries == NULL || t->rule_refs == NULL) {
+        if (index_rules(p, t, err) < 0) {
                 policy_tables_free(t);
-                return sb_err_set(err, ENOMEM, "policy tables");
+                return -1;
         }
         kernel_action(&p->default_verdict, &def_a, &def_e);
+        kernel_fallback(&p->default_verdict, &fall_a, &fall_e);
+        for (size_t i = 0; i < sizeof(handover) / sizeof(handover[0]); i++) {
+                int nr = policy_syscall_nr(handover[i]);
+                if (nr >= 0)
+                        handover_nr[nr] = true;
+        }
 
         for (int nr = 0; nr < POLICY_SYSCALL_NR_MAX; nr++) {
                 struct policy_syscall_entry *e = &t->entries[nr];
                 bool all_conditional = true;
 
-                e->name = policy_syscall_name(nr);
-                if (e->name == NULL)
-                        continue;
-                e->first_rule = (uint32_t)t->n_rule_refs;
-                for (size_t i = 0; i < p->n_rules; i++) {
-                        const struct policy_rule *r = &p->rules[i];
+                for (uint32_t i = 0; i < e->n_rules; i++) {
+                        const struct policy_rule *r = &p->rules[t->rule_refs[e->first_rule + i]];
                         enum oci_seccomp_action a;
                         int en;
 
-                        for (size_t k = 0; k < r->n_names; k++) {
-                                if (strcmp(r->names[k], e->name) != 0)
-                                        continue;
-                                t->rule_refs[t->n_rule_refs++] = (uint32_t)i;
-                                e->n_rules++;
-                                kernel_action(&r->verdict, &a, &en);
-                                e->outcomes |= outcome_of(a);
-                                if (unconditional(r))
-                                        all_conditional = false;
-                                break;
-                        }
+                        kernel_action(&r->verdict, &a, &en);
+                        e->outcomes |= outcome_of(a);
+                        if (unconditional(r))
+                                all_conditional = false;
                 }
-                if (all_conditional) {
-                        /* Calls no rule matches get the default. */
-                        if (default_notify_all && policy_is_handover(e->name)) {
-                                enum oci_seccomp_action fa;
-                                int fe;
-
-                                kernel_fallback(&p->default_verdict, &fa, &fe);
-                                e->outcomes |= outcome_of(fa);
-                        } else {
-                                e->outcomes |= outcome_of(def_a);
-                        }
-                }
-                if (guard && strcmp(e->name, "seccomp") == 0) {
+                /* Calls no rule matches get the default. */
+                if (all_conditional)
+                        e->outcomes |=
+                            outcome_of(default_notify_all && handover_nr[nr] ? fall_a : def_a);
+                if (guard && nr == seccomp_nr) {
                         e->listener_guard = true;
                         e->outcomes |= POLICY_OUT_DENY;
                 }
-                t->counts.total++;
-                if (e->outcomes & POLICY_OUT_ROUTED)
-                        t->counts.routed++;
-                else if (e->outcomes == POLICY_OUT_DENY)
-                        t->counts.denied++;
-                else
-                        t->counts.allowed++;
-                if (e->outcomes & POLICY_OUT_ALLOW)
-                        t->counts.reachable++;
         }
         return 0;
+}
+
+void policy_tables_count(const struct policy_tables *t, struct policy_counts *c)
+{
+        memset(c, 0, sizeof(*c));
+        for (size_t nr = 0; nr < t->n_entries; nr++) {
+                unsigned o = t->entries[nr].outcomes;
+
+                if (policy_syscall_name((int)nr) == NULL)
+                        continue; /* no syscall with this number here */
+                c->total++;
+                if (o & POLICY_OUT_ROUTED)
+                        c->routed++;
+                else if (o == POLICY_OUT_DENY)
+                        c->denied++;
+                else
+                        c->allowed++;
+                if (o & POLICY_OUT_ALLOW)
+                        c->reachable++;
+        }
 }
 
 /* ---- checks ---- */
@@ -294,23 +334,20 @@ static int build_tables(const struct policy_profile *p, struct policy_tables *t,
 /* libseccomp keeps an unconditional rule over conditional ones of the same
  * syscall (the conditions would silently vanish), and refuses two rules with
  * the same conditions: one syscall has either one unconditional rule or only
- * conditional rules, whose non-matching calls get the default. */
-static int check_overlaps(const struct policy_profile *p, struct sb_err *err)
+ * conditional rules, whose non-matching calls get the default. Runs on the
+ * rule index of `t`. */
+static int check_overlaps(const struct policy_profile *p, const struct policy_tables *t,
+                          struct sb_err *err)
 {
+        int seccomp_nr = policy_syscall_nr("seccomp");
+
         for (int nr = 0; nr < POLICY_SYSCALL_NR_MAX; nr++) {
-                const char *name = policy_syscall_name(nr);
+                const struct policy_syscall_entry *e = &t->entries[nr];
                 const struct policy_rule *uncond = NULL, *other = NULL;
 
-                if (name == NULL)
-                        continue;
-                for (size_t i = 0; i < p->n_rules; i++) {
-                        const struct policy_rule *r = &p->rules[i];
-                        bool names_it = false;
+                for (uint32_t i = 0; i < e->n_rules; i++) {
+                        const struct policy_rule *r = &p->rules[t->rule_refs[e->first_rule + i]];
 
-                        for (size_t k = 0; k < r->n_names && !names_it; k++)
-                                names_it = strcmp(r->names[k], name) == 0;
-                        if (!names_it)
-                                continue;
                         if (unconditional(r) && uncond == NULL)
                                 uncond = r;
                         else if (other == NULL)
@@ -321,10 +358,10 @@ static int check_overlaps(const struct policy_profile *p, struct sb_err *err)
                                           "syscall `%s`: %s has no argument conditions and %s "
                                           "also names it: give every rule of a syscall "
                                           "conditions, or keep only one rule",
-                                          name, uncond->origin ? uncond->origin : "a rule",
+                                          policy_syscall_name(nr),
+                                          uncond->origin ? uncond->origin : "a rule",
                                           other->origin ? other->origin : "another rule");
-                if (strcmp(name, "seccomp") == 0 && (uncond != NULL || other != NULL) &&
-                    uncond == NULL)
+                if (nr == seccomp_nr && other != NULL && uncond == NULL)
                         return sb_err_set(err, 0,
                                           "syscall `seccomp`: %s: argument conditions are not "
                                           "allowed on seccomp (the compiler adds its own listener "
@@ -402,10 +439,12 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
         bool guard = false, notify_all;
         const struct policy_rule *seccomp_rule = NULL;
         char **names = NULL;
+        struct policy_tables own, *t = tables != NULL ? tables : &own;
+        bool tables_made = false;
         int rc = -1;
 
         memset(out, 0, sizeof(*out));
-        if (check_verdicts(p, err) < 0 || check_overlaps(p, err) < 0)
+        if (check_verdicts(p, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", p->name ? p->name : "?");
 
         notify_all = needs_sentry(&p->default_verdict);
@@ -439,6 +478,13 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
                 kernel_action(&p->default_verdict, &seccomp_a, &seccomp_e);
         guard = seccomp_a == OCI_SCMP_ACT_ALLOW || seccomp_a == OCI_SCMP_ACT_NOTIFY ||
                 seccomp_a == OCI_SCMP_ACT_LOG;
+        if (build_tables(p, t, guard, notify_all, err) < 0)
+                goto fail;
+        tables_made = true;
+        if (check_overlaps(p, t, err) < 0) {
+                sb_err_prefix(err, "profile `%s`", p->name ? p->name : "?");
+                goto fail;
+        }
 
         for (size_t i = 0; i < p->n_rules; i++) {
                 const struct policy_rule *r = &p->rules[i];
@@ -470,14 +516,12 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
                 names = calloc(n_all ? n_all : 1, sizeof(char *));
                 if (names == NULL)
                         goto nomem;
-                for (size_t k = 0; k < n_all; k++) {
-                        bool named = strcmp(all[k], "seccomp") == 0 || policy_is_handover(all[k]);
+                for (int nr = 0; nr < POLICY_SYSCALL_NR_MAX; nr++) {
+                        const char *name = policy_syscall_name(nr);
 
-                        for (size_t i = 0; i < p->n_rules && !named; i++)
-                                for (size_t j = 0; j < p->rules[i].n_names && !named; j++)
-                                        named = strcmp(p->rules[i].names[j], all[k]) == 0;
-                        if (!named)
-                                names[n++] = (char *)all[k];
+                        if (name != NULL && t->entries[nr].n_rules == 0 &&
+                            strcmp(name, "seccomp") != 0 && !policy_is_handover(name))
+                                names[n++] = (char *)name;
                 }
                 if (n > 0) {
                         if ((sc = add_entry(&b, n, 0)) == NULL)
@@ -488,14 +532,16 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
                 }
         }
 
-        if (tables != NULL && build_tables(p, tables, guard, notify_all, err) < 0)
-                goto fail;
+        if (tables == NULL)
+                policy_tables_free(t);
         free(names);
         *out = b;
         return 0;
 nomem:
         sb_err_set(err, ENOMEM, "compile profile `%s`", p->name ? p->name : "?");
 fail:
+        if (tables_made)
+                policy_tables_free(t);
         free(names);
         builder_free(&b);
         return rc;

@@ -2,72 +2,48 @@
 #include "policy/syscalls.h"
 
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Built once: the names of native syscall numbers 0..POLICY_SYSCALL_NR_MAX. */
+/* Names by native syscall number, each resolved on first use (libseccomp
+ * resolves a number by a walk over its whole table; a name is one hash
+ * lookup): creating a container needs only the names a profile routes. */
 static char *by_nr[POLICY_SYSCALL_NR_MAX];
-static const char *sorted[POLICY_SYSCALL_NR_MAX]; /* in number order */
-static size_t n_names;
-/* The same names in strcmp order, for lookups by name: a profile names
- * hundreds of syscalls, each looked up several times. */
-struct named {
-        const char *name;
-        int nr;
-};
-static struct named by_name[POLICY_SYSCALL_NR_MAX];
-
-static int cmp_named(const void *a, const void *b)
-{
-        return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
-}
-
-static void build(void)
-{
-        if (n_names > 0)
-                return;
-        for (int nr = 0; nr < POLICY_SYSCALL_NR_MAX; nr++) {
-                by_nr[nr] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-                if (by_nr[nr] != NULL) {
-                        by_name[n_names] = (struct named){by_nr[nr], nr};
-                        sorted[n_names++] = by_nr[nr];
-                }
-        }
-        qsort(by_name, n_names, sizeof(by_name[0]), cmp_named);
-}
+static bool resolved[POLICY_SYSCALL_NR_MAX];
+static const char *sorted[POLICY_SYSCALL_NR_MAX]; /* every name, in number order */
+static size_t n_sorted;
 
 int policy_syscall_nr(const char *name)
 {
-        int nr;
-
         if (name == NULL || name[0] == '\0')
                 return -1;
-        build();
-        const struct named key = {name, 0}, *hit;
-        hit = bsearch(&key, by_name, n_names, sizeof(by_name[0]), cmp_named);
-        if (hit != NULL)
-                return hit->nr;
-        /* Not native: unknown, or a syscall of another architecture. */
-        nr = seccomp_syscall_resolve_name(name);
+        int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_NATIVE, name);
         if (nr == __NR_SCMP_ERROR)
                 return -1;
         /* libseccomp gives pseudo numbers (< 0) to names of other architectures. */
-        return nr < 0 ? -2 : nr;
-}
-
-size_t policy_syscall_names(const char *const **out)
-{
-        build();
-        *out = sorted;
-        return n_names;
+        return nr < 0 || nr >= POLICY_SYSCALL_NR_MAX ? -2 : nr;
 }
 
 const char *policy_syscall_name(int nr)
 {
-        build();
         if (nr < 0 || nr >= POLICY_SYSCALL_NR_MAX)
                 return NULL;
+        if (!resolved[nr]) {
+                by_nr[nr] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+                resolved[nr] = true;
+        }
         return by_nr[nr];
+}
+
+size_t policy_syscall_names(const char *const **out)
+{
+        if (n_sorted == 0)
+                for (int nr = 0; nr < POLICY_SYSCALL_NR_MAX; nr++)
+                        if (policy_syscall_name(nr) != NULL)
+                                sorted[n_sorted++] = by_nr[nr];
+        *out = sorted;
+        return n_sorted;
 }
 
 size_t policy_edit_distance(const char *a, const char *b, size_t cap)

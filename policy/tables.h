@@ -28,8 +28,7 @@ enum policy_outcome {
 };
 
 struct policy_syscall_entry {
-        const char *name;    /* NULL: no syscall with this number on the native arch */
-        unsigned outcomes;   /* POLICY_OUT_* */
+        unsigned outcomes;   /* POLICY_OUT_* (numbers without a syscall: the default's) */
         uint32_t first_rule; /* rule_refs[first_rule .. first_rule + n_rules) */
         uint32_t n_rules;    /* profile rules naming this syscall; 0: the default applies */
         bool listener_guard; /* seccomp(): SET_MODE_FILTER with NEW_LISTENER refused (EPERM) */
@@ -55,13 +54,15 @@ struct policy_tables {
         struct policy_syscall_entry *entries; /* by native syscall number */
         uint32_t *rule_refs;                  /* indexes into profile->rules */
         size_t n_rule_refs;
-        struct policy_counts counts;
         /* By native syscall number (n_entries), or NULL: the errno with which
          * the container's own seccomp section refuses a call that reaches the
          * sentry only because the config's filter was told to let it through
          * (policy/config_refusals.h); 0: not such a call. */
         int *config_errno;
 };
+
+/* The counts above, over the syscalls of the native architecture. */
+void policy_tables_count(const struct policy_tables *t, struct policy_counts *c);
 
 /* True when `a` holds for the call's arguments (seccomp's comparisons). */
 bool policy_arg_holds(const struct policy_arg *a, const uint64_t args[6]);

@@ -73,10 +73,11 @@ static int check(int argc, char **argv)
                         bad++;
                         continue;
                 }
+                struct policy_counts c;
+                policy_tables_count(&t, &c);
                 printf("%s: valid: profile %s, %zu rules; syscalls allowed %zu, denied %zu, "
                        "routed %zu\n",
-                       argv[i], p.name, p.n_rules, t.counts.allowed, t.counts.denied,
-                       t.counts.routed);
+                       argv[i], p.name, p.n_rules, c.allowed, c.denied, c.routed);
                 policy_tables_free(&t);
                 policy_profile_free(&p);
         }
@@ -93,6 +94,9 @@ static json_t *counts_json(const struct policy_counts *c)
 
 static void show_text(const struct policy_profile *p, const struct policy_tables *t)
 {
+        struct policy_counts c;
+
+        policy_tables_count(t, &c);
         printf("profile %s (%s)\n", p->name, p->source ? p->source : "?");
         if (p->description != NULL)
                 printf("  %s\n", p->description);
@@ -104,8 +108,7 @@ static void show_text(const struct policy_profile *p, const struct policy_tables
         printf("%s\n", p->default_verdict.record ? " (recorded)" : "");
         printf("syscalls (native architecture): %zu; allowed %zu, denied %zu, routed %zu; "
                "reachable without a decision %zu\n",
-               t->counts.total, t->counts.allowed, t->counts.denied, t->counts.routed,
-               t->counts.reachable);
+               c.total, c.allowed, c.denied, c.routed, c.reachable);
         for (size_t i = 0; i < p->n_rules; i++) {
                 const struct policy_rule *r = &p->rules[i];
 
@@ -170,8 +173,10 @@ static int show(int argc, char **argv)
         if (load(argv[optind], &p, &t) < 0)
                 return 1;
         if (strcmp(format, "json") == 0) {
+                struct policy_counts n;
+                policy_tables_count(&t, &n);
                 json_t *o = json_pack("{s:o, s:o}", "profile", policy_profile_to_json(&p), "counts",
-                                      counts_json(&t.counts));
+                                      counts_json(&n));
 
                 if (o == NULL || json_dumpf(o, stdout, JSON_INDENT(2)) < 0) {
                         fprintf(stderr, "sandbox: profile show: cannot encode JSON\n");

@@ -109,7 +109,6 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *e
         if (gethostname(s.hostname, sizeof(s.hostname) - 1) < 0)
                 strcpy(s.hostname, "localhost");
         s.native_arch = seccomp_arch_native();
-        (void)policy_syscall_name(0); /* build the name table before the first request */
         if (seccomp_notify_alloc(&s.req, &s.resp) < 0) {
                 sb_err_set(err, ENOMEM, "sentry: seccomp_notify_alloc");
                 goto out;
