@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "policy/syscalls.h"
 #include "runtime/log.h"
 #include "runtime/terminal.h"
 
