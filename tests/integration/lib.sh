@@ -154,9 +154,15 @@ print(v)' "$@"
 # program on the host closing a file is no leftover of ours; a file that
 # stays open is).
 snapshot_within() {
-	awk 'NR == FNR { b[$1] = $2; next }
-	     { if ($1 == "files" ? $2 > b[$1] : $2 != b[$1]) bad = 1; n++ }
-	     END { exit (bad || n != length(b)) }' <(echo "$1") <(echo "$2")
+	awk -v before="$1" -v now="$2" 'BEGIN {
+		nb = split(before, b, "\n"); nn = split(now, n, "\n")
+		for (i = 1; i <= nb; i++) { split(b[i], f, " "); want[f[1]] = f[2] }
+		for (i = 1; i <= nn; i++) {
+			split(n[i], f, " ")
+			if (!(f[1] in want) || (f[1] == "files" ? f[2] > want[f[1]] : f[2] != want[f[1]])) exit 1
+		}
+		exit nb != nn
+	}'
 }
 
 # assert_no_leftovers BEFORE [what]: waits (processes take a moment to be
