@@ -21,6 +21,10 @@
 #include "runtime/terminal.h"
 #include "sentry/sentry.h"
 
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
 const char *runtime_profile_select(const struct sb_global *g, const struct oci_config *cfg)
 {
         if (g->profile != NULL && g->profile[0] != '\0')
@@ -114,8 +118,23 @@ int runtime_confinement_load(const struct runtime_confinement *c, struct sb_err 
 
         if (c == NULL || c->filter.len == 0)
                 return 0;
+        if (c->filter.has_notify) {
+                /* Once the sentry has received a call, only a fatal signal
+                 * ends the wait: a call the sentry performs (an open with
+                 * O_CREAT, a mkdir) is never interrupted after it happened and
+                 * run again (which would find its own file: EEXIST). Kernels
+                 * before 5.19 do not know the flag (EINVAL): load without. */
+                struct runtime_bpf f = c->filter;
+
+                f.flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+                if (runtime_bpf_load(&f, &notify_fd, err) == 0)
+                        goto loaded;
+                if (err->errnum != EINVAL)
+                        return sb_err_prefix(err, "profile filter");
+        }
         if (runtime_bpf_load(&c->filter, &notify_fd, err) < 0)
                 return sb_err_prefix(err, "profile filter");
+loaded:
         if (notify_fd < 0)
                 return 0;
         /* Fail closed: a filter that routes calls with nobody to answer

@@ -1,0 +1,99 @@
+/* runtime/confine.c: the profile's filter as a container process loads it. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "policy/compile.h"
+#include "policy/profile.h"
+#include "runtime/confine.h"
+#include "runtime/seccomp_oci.h"
+#include "runtime/terminal.h"
+
+static void on_usr1(int sig)
+{
+        (void)sig;
+}
+
+/* A confinement whose filter routes getppid to the sentry. */
+static void routing_confinement(struct runtime_confinement *c)
+{
+        const char *text = "{\"name\": \"r\", \"defaultAction\": \"allow\", \"rules\": "
+                           "[{\"names\": [\"getppid\"], \"action\": \"log\"}]}";
+        struct policy_profile p;
+        const struct policy_profile *chain[1] = {&p};
+        struct policy_seccomp ps;
+        struct sb_err e = {0};
+        scmp_filter_ctx ctx = NULL;
+
+        memset(c, 0, sizeof(*c));
+        c->sentry_conn = -1;
+        cr_assert_eq(policy_profile_parse("r.json", text, strlen(text), &p, NULL, &e), 0, "%s",
+                     e.msg);
+        cr_assert_eq(policy_profile_flatten(chain, 1, &c->eff, &e), 0, "%s", e.msg);
+        c->have_profile = true;
+        policy_profile_free(&p);
+        cr_assert_eq(policy_compile_oci(&c->eff, &ps, NULL, &e), 0, "%s", e.msg);
+        cr_assert_eq(runtime_seccomp_compile(&ps.s, &ctx, &e), 0, "%s", e.msg);
+        cr_assert_eq(runtime_seccomp_export(ctx, &c->filter, &e), 0, "%s", e.msg);
+        runtime_seccomp_release(ctx);
+        policy_seccomp_free(&ps);
+        cr_assert(c->filter.has_notify);
+}
+
+/* Once the sentry holds the call, a signal the process handles does not
+ * take the call back (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the
+ * notification stays valid, and the answer is the one the process gets. */
+Test(confine, routed_call_waits_through_a_handled_signal)
+{
+        struct runtime_confinement c;
+        struct seccomp_notif req;
+        struct seccomp_notif_resp resp;
+        struct sb_err e = {0};
+        char name[64];
+        int sv[2], status;
+        pid_t child;
+
+        routing_confinement(&c);
+        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        child = fork();
+        cr_assert_geq(child, 0);
+        if (child == 0) {
+                struct sigaction sa = {.sa_handler = on_usr1};
+
+                close(sv[0]);
+                sigaction(SIGUSR1, &sa, NULL); /* no SA_RESTART: an interruption would show */
+                c.sentry_conn = sv[1];
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+                    runtime_confinement_load(&c, &e) < 0)
+                        _exit(2);
+                _exit(syscall(SYS_getppid) == 4242 ? 0 : 3);
+        }
+        close(sv[1]);
+        int fd = runtime_recv_fd(sv[0], name, sizeof(name), &e);
+        cr_assert_geq(fd, 0, "%s", e.msg);
+        memset(&req, 0, sizeof(req));
+        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req), 0, "RECV: %s", strerror(errno));
+        cr_assert_eq(req.pid, (__u32)child);
+        cr_assert_eq(kill(child, SIGUSR1), 0);
+        /* Without the flag the signal withdraws the notification at once. */
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id), 0,
+                     "the signal took the call back from the sentry: %s", strerror(errno));
+        resp = (struct seccomp_notif_resp){.id = req.id, .val = 4242};
+        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp), 0, "SEND: %s", strerror(errno));
+        cr_assert_eq(waitpid(child, &status, 0), child);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+        close(fd);
+        close(sv[0]);
+        runtime_confinement_free(&c);
+}
