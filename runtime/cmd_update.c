@@ -11,7 +11,10 @@
 #include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
 #include "runtime/cmd_common.h"
+#include "runtime/container.h"
 #include "runtime/log.h"
+#include "runtime/process_limits.h"
+#include "runtime/state.h"
 
 enum {
         OPT_RESOURCES = 'r',
@@ -26,6 +29,33 @@ enum {
         OPT_PIDS,
         OPT_BLKIO,
 };
+
+/* A new cpuset moves the container's sentry along (it runs on the
+ * container's cpus, see start_sentry in container.c). A warning only: the
+ * limits themselves are in place. */
+static void place_sentry(const struct sb_global *g, const struct runtime_state *st,
+                         const char *cpus)
+{
+        struct oci_config saved = {0};
+        struct sb_err err = {0};
+        cpu_set_t set;
+
+        if (st->sentry_pid <= 0 || !runtime_proc_is(st->sentry_pid, st->sentry_start_time))
+                return;
+        if (runtime_load_saved_config(g->root, st->id, &saved, &err) < 0) {
+                sb_warn("update %s: sentry left on its cpus: %s", st->id, err.msg);
+                return;
+        }
+        char *old = saved.linux_.resources.cpu.cpus;
+        saved.linux_.resources.cpu.cpus = (char *)cpus;
+        if (runtime_container_cpus(&saved, &set, &err) < 0)
+                sb_warn("update %s: sentry left on its cpus: %s", st->id, err.msg);
+        else if (sched_setaffinity(st->sentry_pid, sizeof(set), &set) < 0)
+                sb_warn("update %s: sched_setaffinity of the sentry (pid %d): %s", st->id,
+                        (int)st->sentry_pid, strerror(errno));
+        saved.linux_.resources.cpu.cpus = old;
+        oci_config_free(&saved);
+}
 
 static char *read_all(FILE *f, size_t *len)
 {
@@ -223,10 +253,13 @@ static int run(struct sb_global *g, int argc, char **argv)
         } else if (runtime_cgroup_open("/sys/fs/cgroup", st.cgroup_path, &cg, &err) < 0) {
                 sb_error("update %s: %s", id, err.msg);
         } else {
-                if (runtime_cgroup_update(&cg, r, &err) < 0)
+                if (runtime_cgroup_update(&cg, r, &err) < 0) {
                         sb_error("update %s: %s", id, err.msg);
-                else
+                } else {
                         rc = 0;
+                        if (r->cpu.cpus != NULL && r->cpu.cpus[0] != '\0')
+                                place_sentry(g, &st, r->cpu.cpus);
+                }
                 runtime_cgroup_free(&cg);
         }
         runtime_state_free(&st);

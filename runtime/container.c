@@ -30,6 +30,7 @@
 #include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
+#include "runtime/process_limits.h"
 #include "runtime/namespaces.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -254,10 +255,17 @@ static int resolve_paths(const struct runtime_create_opts *opts, const struct oc
 /* The container's sentry, for a profile that routes calls; recorded in the
  * state at once, so that `delete --force` finds it whatever happens next. */
 static int start_sentry(const struct sb_global *g, const struct runtime_create_opts *opts,
-                        const char *bundle, struct runtime_confinement *conf, pid_t init_pid,
-                        int listen_fd, struct runtime_state *st, pid_t *sentry_pid,
-                        struct sb_err *err)
+                        const struct oci_config *cfg, const char *bundle,
+                        struct runtime_confinement *conf, pid_t init_pid, int listen_fd,
+                        struct runtime_state *st, pid_t *sentry_pid, struct sb_err *err)
 {
+        /* On the container's cpus: a round trip within one cpu costs a few
+         * microseconds, a wake-up across cpus a hundred or more. */
+        cpu_set_t cpus;
+        int placed = runtime_container_cpus(cfg, &cpus, err);
+
+        if (placed < 0)
+                return -1;
         struct sentry_config sc = {
             .container_id = opts->id,
             .bundle = bundle,
@@ -273,6 +281,7 @@ static int start_sentry(const struct sb_global *g, const struct runtime_create_o
             .syslog = g->events_syslog,
             .events_max_bytes = g->events_max_size,
             .events_keep = g->events_keep,
+            .cpus = placed ? &cpus : NULL,
         };
         int ctl = -1;
 
@@ -546,8 +555,8 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
          * an init that forks once more (joining a pid namespace) is known
          * only when it is ready. */
         if (conf.routes && !plan.need_fork &&
-            start_sentry(g, opts, bundle, &conf, init_pid, sentry_listen, &st, &sentry_pid, err) <
-                0)
+            start_sentry(g, opts, &cfg, bundle, &conf, init_pid, sentry_listen, &st, &sentry_pid,
+                         err) < 0)
                 goto out;
         if (serve_init(g, sv[0], &cfg, &st, &init_pid, err) < 0)
                 goto out;
@@ -556,8 +565,8 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         FAULT("create: init ready");
 
         if (conf.routes && plan.need_fork &&
-            start_sentry(g, opts, bundle, &conf, init_pid, sentry_listen, &st, &sentry_pid, err) <
-                0)
+            start_sentry(g, opts, &cfg, bundle, &conf, init_pid, sentry_listen, &st, &sentry_pid,
+                         err) < 0)
                 goto out;
         st.created_done = true;
         if (runtime_state_write(g->root, &st, err) < 0)

@@ -322,6 +322,31 @@ bad:
         }
 }
 
+int runtime_container_cpus(const struct oci_config *cfg, cpu_set_t *out, struct sb_err *err)
+{
+        const char *cpuset = cfg->linux_.resources.cpu.cpus;
+        const char *final = cfg->process.exec_cpu_affinity.final;
+        bool has_set = cpuset != NULL && cpuset[0] != '\0';
+        bool has_final = final != NULL && final[0] != '\0';
+        cpu_set_t f, both;
+
+        CPU_ZERO(out);
+        if (has_set && runtime_parse_cpu_list(cpuset, out, err) < 0)
+                return sb_err_prefix(err, "linux.resources.cpu.cpus");
+        if (!has_final)
+                return has_set;
+        if (runtime_parse_cpu_list(final, &f, err) < 0)
+                return sb_err_prefix(err, "process.execCPUAffinity.final");
+        if (!has_set) {
+                *out = f;
+                return 1;
+        }
+        CPU_AND(&both, out, &f);
+        if (CPU_COUNT(&both) > 0)
+                *out = both;
+        return 1;
+}
+
 int runtime_apply_cpu_affinity(const char *list, struct sb_err *err)
 {
         cpu_set_t set;

@@ -31,6 +31,13 @@ int runtime_apply_personality(const struct oci_personality *p, struct sb_err *er
  * Pure. Errors say which item is wrong. */
 int runtime_parse_cpu_list(const char *list, cpu_set_t *out, struct sb_err *err);
 
+/* The cpus the container's processes run on, for placing its sentry next to
+ * them: linux.resources.cpu.cpus (the cpuset), narrowed by
+ * process.execCPUAffinity.final when both name cpus in common (the final
+ * affinity alone when there is no cpuset). Returns 1 with *out filled, 0
+ * when the config restricts nothing, -1 on a bad list. Pure. */
+int runtime_container_cpus(const struct oci_config *cfg, cpu_set_t *out, struct sb_err *err);
+
 /* sched_setaffinity(0) to the cpus in `list` (execCPUAffinity). */
 int runtime_apply_cpu_affinity(const char *list, struct sb_err *err);
 

@@ -114,6 +114,32 @@ static int affinity_child(void *arg)
         return CPU_COUNT(&s) == 1 && CPU_ISSET(0, &s) ? 0 : 3;
 }
 
+/* Where the sentry goes: the cpuset, narrowed by execCPUAffinity.final. */
+Test(cpu_list, container_cpus)
+{
+        struct oci_config c = {0};
+        struct sb_err err = {0};
+        cpu_set_t s;
+
+        cr_assert_eq(runtime_container_cpus(&c, &s, &err), 0);
+        c.linux_.resources.cpu.cpus = "2-3";
+        cr_assert_eq(runtime_container_cpus(&c, &s, &err), 1, "%s", err.msg);
+        cr_assert(CPU_COUNT(&s) == 2 && CPU_ISSET(2, &s) && CPU_ISSET(3, &s));
+        c.process.exec_cpu_affinity.final = "3,5";
+        cr_assert_eq(runtime_container_cpus(&c, &s, &err), 1, "%s", err.msg);
+        cr_assert(CPU_COUNT(&s) == 1 && CPU_ISSET(3, &s));
+        /* Nothing in common: the cpuset, which the kernel enforces. */
+        c.process.exec_cpu_affinity.final = "7";
+        cr_assert_eq(runtime_container_cpus(&c, &s, &err), 1, "%s", err.msg);
+        cr_assert(CPU_COUNT(&s) == 2 && CPU_ISSET(2, &s));
+        c.linux_.resources.cpu.cpus = NULL;
+        cr_assert_eq(runtime_container_cpus(&c, &s, &err), 1, "%s", err.msg);
+        cr_assert(CPU_COUNT(&s) == 1 && CPU_ISSET(7, &s));
+        c.process.exec_cpu_affinity.final = "1-x";
+        cr_assert_eq(runtime_container_cpus(&c, &s, &err), -1);
+        cr_assert(strstr(err.msg, "process.execCPUAffinity.final") != NULL, "%s", err.msg);
+}
+
 Test(cpu_list, apply_affinity_in_child)
 {
         cr_assert_eq(in_child(affinity_child, NULL), 0);
