@@ -151,10 +151,37 @@ int policy_profile_flatten(const struct policy_profile *const *chain, size_t n,
  * and SANDBOX_PROFILE_DIR (the installed profiles). *path_out: malloc'd. */
 int policy_profile_find(const char *ref, const char *base_dir, char **path_out, struct sb_err *err);
 
+/* Reads a profile file whole (at most POLICY_PROFILE_MAX_BYTES; *text
+ * malloc'd and NUL-terminated, *len bytes). */
+int policy_profile_read_file(const char *path, char **text, size_t *len, struct sb_err *err);
+
 /* The edge: find `ref`, follow `extends` (cycles and chains deeper than
  * POLICY_MAX_EXTENDS are errors), flatten. */
 int policy_profile_resolve(const char *ref, struct policy_profile *out, struct sb_diags *diags,
                            struct sb_err *err);
+
+/* The files an effective profile was made of, child first: for each, the
+ * reference that named it (the one asked for, then each `extends`), the
+ * folder it was looked up from (NULL for the first), the path found and the
+ * exact text that was parsed. What a cache of resolved profiles checks
+ * again before it trusts an entry (runtime/profile_cache.h). */
+struct policy_chain_file {
+        char *ref;
+        char *base_dir;
+        char *path;
+        char *text;
+        size_t len;
+};
+struct policy_chain {
+        size_t n;
+        struct policy_chain_file files[POLICY_MAX_EXTENDS + 1];
+};
+/* policy_profile_resolve(), also filling *chain (free with
+ * policy_chain_free(), also after a failure). */
+int policy_profile_resolve_chain(const char *ref, struct policy_profile *out,
+                                 struct policy_chain *chain, struct sb_diags *diags,
+                                 struct sb_err *err);
+void policy_chain_free(struct policy_chain *chain);
 
 void policy_profile_free(struct policy_profile *p);
 

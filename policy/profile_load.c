@@ -340,8 +340,56 @@ out:
 
 /* ---- the edge: files and extends ---- */
 
+void policy_chain_free(struct policy_chain *chain)
+{
+        for (size_t i = 0; i < chain->n; i++) {
+                free(chain->files[i].ref);
+                free(chain->files[i].base_dir);
+                free(chain->files[i].path);
+                free(chain->files[i].text);
+        }
+        memset(chain, 0, sizeof(*chain));
+}
+
+/* Reads and parses one file of a chain, recording it in `chain` when asked. */
+static int load_link(const char *ref, const char *base_dir, const char *path,
+                     struct policy_profile *out, struct policy_chain *chain, struct sb_diags *diags,
+                     struct sb_err *err)
+{
+        char *text = NULL;
+        size_t len = 0;
+        int r;
+
+        memset(out, 0, sizeof(*out));
+        if (policy_profile_read_file(path, &text, &len, err) < 0)
+                return -1;
+        r = policy_profile_parse(path, text, len, out, diags, err);
+        if (r < 0 || chain == NULL) {
+                free(text);
+                return r;
+        }
+        struct policy_chain_file *f = &chain->files[chain->n++];
+        f->ref = strdup(ref);
+        f->base_dir = base_dir ? strdup(base_dir) : NULL;
+        f->path = strdup(path);
+        f->text = text;
+        f->len = len;
+        if (f->ref == NULL || (base_dir && f->base_dir == NULL) || f->path == NULL) {
+                policy_profile_free(out);
+                return sb_err_set(err, ENOMEM, "profile `%s`", path);
+        }
+        return 0;
+}
+
 int policy_profile_resolve(const char *ref, struct policy_profile *out, struct sb_diags *diags,
                            struct sb_err *err)
+{
+        return policy_profile_resolve_chain(ref, out, NULL, diags, err);
+}
+
+int policy_profile_resolve_chain(const char *ref, struct policy_profile *out,
+                                 struct policy_chain *record, struct sb_diags *diags,
+                                 struct sb_err *err)
 {
         struct policy_profile chain[POLICY_MAX_EXTENDS + 1];
         const struct policy_profile *order[POLICY_MAX_EXTENDS + 1];
@@ -350,6 +398,8 @@ int policy_profile_resolve(const char *ref, struct policy_profile *out, struct s
         size_t n = 0;
         int rc = -1;
 
+        if (record != NULL)
+                memset(record, 0, sizeof(*record));
         memset(out, 0, sizeof(*out));
         for (const char *cur = ref; cur != NULL;) {
                 _cleanup_free_ char *path = NULL;
@@ -387,7 +437,7 @@ int policy_profile_resolve(const char *ref, struct policy_profile *out, struct s
                         memset(&chain[n - 1], 0, sizeof(chain[0]));
                         goto out;
                 }
-                if (policy_profile_load_file(path, &chain[n], diags, err) < 0) {
+                if (load_link(cur, dir, path, &chain[n], record, diags, err) < 0) {
                         n++;
                         memset(&chain[n - 1], 0, sizeof(chain[0]));
                         goto out;

@@ -839,15 +839,15 @@ int policy_profile_parse(const char *file, const char *text, size_t len, struct 
         return 0;
 }
 
-int policy_profile_load_file(const char *path, struct policy_profile *out, struct sb_diags *diags,
-                             struct sb_err *err)
+int policy_profile_read_file(const char *path, char **text, size_t *len, struct sb_err *err)
 {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
         struct stat st;
         size_t got = 0;
 
-        memset(out, 0, sizeof(*out));
+        *text = NULL;
+        *len = 0;
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return sb_err_set(err, errno, "open profile `%s`", path);
@@ -872,7 +872,22 @@ int policy_profile_load_file(const char *path, struct policy_profile *out, struc
                         break;
                 got += (size_t)n;
         }
-        return policy_profile_parse(path, buf, got, out, diags, err);
+        buf[got] = '\0';
+        *text = SB_STEAL_PTR(buf);
+        *len = got;
+        return 0;
+}
+
+int policy_profile_load_file(const char *path, struct policy_profile *out, struct sb_diags *diags,
+                             struct sb_err *err)
+{
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+
+        memset(out, 0, sizeof(*out));
+        if (policy_profile_read_file(path, &text, &len, err) < 0)
+                return -1;
+        return policy_profile_parse(path, text, len, out, diags, err);
 }
 
 static void free_verdict_rule(struct policy_rule *r)

@@ -15,6 +15,7 @@
 #include "policy/compile.h"
 #include "policy/config_refusals.h"
 #include "runtime/log.h"
+#include "runtime/profile_cache.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/seccomp_oci.h"
 #include "runtime/state.h"
@@ -46,7 +47,7 @@ int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, b
          * container; there is no unconfined fallback. */
         if (policy_profile_find(ref, NULL, &c->profile_path, err) < 0)
                 return sb_err_prefix(err, "profile");
-        if (policy_profile_resolve(c->profile_path, &c->eff, diags, err) < 0)
+        if (runtime_profile_resolve(c->profile_path, &c->eff, diags, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", ref);
         c->have_profile = true;
         if (check_bounds && policy_check_bounds(&c->eff, cfg, diags) < 0) {

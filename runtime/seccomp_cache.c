@@ -1,7 +1,6 @@
 /* The on-disk cache of compiled seccomp programs (see seccomp_cache.h). */
 #include "runtime/seccomp_cache.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,13 +12,10 @@
 #include <unistd.h>
 
 #include "runtime/cleanup.h"
+#include "runtime/disk_cache.h"
 #include "runtime/log.h"
 
 #define MAGIC "SBBPF01\n"
-
-/* Written by this file's translation: a rebuilt binary never trusts entries
- * of another build. */
-static const char build_id[] = SANDBOX_VERSION " " __DATE__ " " __TIME__;
 
 struct header {
         char magic[8];
@@ -55,7 +51,8 @@ char *runtime_seccomp_key(const struct oci_seccomp *s, size_t *len)
         if (f == NULL)
                 return NULL;
         fprintf(f, "sandbox seccomp program\nbuild %s\nlibseccomp %u.%u.%u api %u arch %u\n",
-                build_id, v->major, v->minor, v->micro, seccomp_api_get(), seccomp_arch_native());
+                runtime_cache_build_id, v->major, v->minor, v->micro, seccomp_api_get(),
+                seccomp_arch_native());
         fprintf(f, "default %d %d %" PRIu32 "\narch ", (int)s->default_action,
                 (int)s->has_default_errno_ret, s->default_errno_ret);
         put_list(f, &s->architectures);
@@ -79,54 +76,6 @@ char *runtime_seccomp_key(const struct oci_seccomp *s, size_t *len)
                 return NULL;
         }
         return buf;
-}
-
-/* FNV-1a, 64 bits: names the entry; the key itself decides a hit. */
-static uint64_t fnv1a(const char *p, size_t n)
-{
-        uint64_t h = 14695981039346656037ull;
-
-        for (size_t i = 0; i < n; i++) {
-                h ^= (unsigned char)p[i];
-                h *= 1099511628211ull;
-        }
-        return h;
-}
-
-/* The cache folder when it can be trusted (ours, writable by us only),
- * made when missing; NULL otherwise. */
-static const char *cache_dir(void)
-{
-        const char *d = getenv("SANDBOX_SECCOMP_CACHE");
-        struct stat st;
-
-        if (d == NULL || d[0] == '\0')
-                d = SB_SECCOMP_CACHE_DEFAULT;
-        if (strcmp(d, "off") == 0 || d[0] != '/')
-                return NULL;
-        if (lstat(d, &st) < 0) {
-                char tmp[PATH_MAX];
-
-                if (errno != ENOENT || snprintf(tmp, sizeof(tmp), "%s", d) >= (int)sizeof(tmp))
-                        return NULL;
-                for (char *q = tmp + 1; *q; q++)
-                        if (*q == '/') {
-                                *q = '\0';
-                                mkdir(tmp, 0755);
-                                *q = '/';
-                        }
-                if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-                        return NULL;
-                if (lstat(d, &st) < 0)
-                        return NULL;
-        }
-        if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
-                sb_debug("seccomp cache `%s` not used: not a folder of ours that only we can "
-                         "write",
-                         d);
-                return NULL;
-        }
-        return d;
 }
 
 static int read_entry(const char *path, const char *key, size_t key_len, struct runtime_bpf *out)
@@ -155,72 +104,21 @@ static int read_entry(const char *path, const char *key, size_t key_len, struct 
         return 0;
 }
 
-/* Removes the oldest entries when there are more than SB_SECCOMP_CACHE_MAX. */
-static void prune(const char *dir)
-{
-        DIR *d = opendir(dir);
-        struct dirent *e;
-        struct {
-                char name[64];
-                time_t mtime;
-        } *ents = NULL;
-        size_t n = 0, cap = 0;
-
-        if (d == NULL)
-                return;
-        while ((e = readdir(d)) != NULL) {
-                struct stat st;
-
-                if (strlen(e->d_name) >= 64 || strstr(e->d_name, ".bpf") == NULL ||
-                    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        continue;
-                if (n == cap) {
-                        void *t = realloc(ents, (cap = cap ? cap * 2 : 64) * sizeof(*ents));
-                        if (t == NULL)
-                                break;
-                        ents = t;
-                }
-                snprintf(ents[n].name, sizeof(ents[n].name), "%s", e->d_name);
-                ents[n++].mtime = st.st_mtime;
-        }
-        while (n > SB_SECCOMP_CACHE_MAX) {
-                size_t oldest = 0;
-                for (size_t i = 1; i < n; i++)
-                        if (ents[i].mtime < ents[oldest].mtime)
-                                oldest = i;
-                unlinkat(dirfd(d), ents[oldest].name, 0);
-                ents[oldest] = ents[--n];
-        }
-        free(ents);
-        closedir(d);
-}
-
 static void write_entry(const char *dir, const char *path, const char *key, size_t key_len,
                         const struct runtime_bpf *p)
 {
-        char tmp[PATH_MAX];
         struct header h = {.key_len = (uint32_t)key_len,
                            .n_insns = (uint32_t)p->len,
                            .flags = p->flags,
                            .has_notify = p->has_notify};
-        size_t bytes = p->len * sizeof(struct sock_filter);
-        int fd;
-        bool ok;
+        struct iovec parts[3] = {
+            {&h, sizeof(h)},
+            {(void *)key, key_len},
+            {p->insns, p->len * sizeof(struct sock_filter)},
+        };
 
         memcpy(h.magic, MAGIC, 8);
-        snprintf(tmp, sizeof(tmp), "%s/.tmp.%d", dir, (int)getpid());
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return;
-        ok = write(fd, &h, sizeof(h)) == (ssize_t)sizeof(h) &&
-             write(fd, key, key_len) == (ssize_t)key_len &&
-             write(fd, p->insns, bytes) == (ssize_t)bytes;
-        ok = close(fd) == 0 && ok;
-        if (!ok || rename(tmp, path) < 0) {
-                unlink(tmp);
-                return;
-        }
-        prune(dir);
+        runtime_cache_store(dir, path, parts, 3, ".bpf");
 }
 
 int runtime_seccomp_program(const struct oci_seccomp *s, struct runtime_bpf *out,
@@ -229,13 +127,14 @@ int runtime_seccomp_program(const struct oci_seccomp *s, struct runtime_bpf *out
         scmp_filter_ctx ctx = NULL;
         _cleanup_free_ char *key = NULL;
         size_t key_len = 0;
-        const char *dir = cache_dir();
+        const char *dir = runtime_cache_dir();
         char path[PATH_MAX];
         int r;
 
         memset(out, 0, sizeof(*out));
         if (dir != NULL && (key = runtime_seccomp_key(s, &key_len)) != NULL) {
-                snprintf(path, sizeof(path), "%s/%016" PRIx64 ".bpf", dir, fnv1a(key, key_len));
+                snprintf(path, sizeof(path), "%s/%016" PRIx64 ".bpf", dir,
+                         runtime_cache_hash(RUNTIME_CACHE_HASH_INIT, key, key_len));
                 if (read_entry(path, key, key_len, out) == 0)
                         return 0;
         }

@@ -8,11 +8,9 @@
  * those (runtime_seccomp_key()), and a hit compares the whole key, not only
  * its hash.
  *
- * The cache lives in $SANDBOX_SECCOMP_CACHE (default
- * /var/cache/sandbox/seccomp; "off" disables it). It is used only when the
- * folder belongs to the caller and no one else can write to it; entries are
- * written atomically and the oldest are pruned past SB_SECCOMP_CACHE_MAX.
- * Any problem with the cache means a miss, never a failure. */
+ * The cache lives in the folder of runtime/disk_cache.h ($SANDBOX_SECCOMP_CACHE,
+ * default /var/cache/sandbox/seccomp; "off" disables it), entries named
+ * HASH.bpf. Any problem with the cache means a miss, never a failure. */
 #ifndef SANDBOX_RUNTIME_SECCOMP_CACHE_H
 #define SANDBOX_RUNTIME_SECCOMP_CACHE_H
 
@@ -21,9 +19,6 @@
 #include "runtime/error.h"
 #include "runtime/oci_config.h"
 #include "runtime/seccomp_oci.h"
-
-#define SB_SECCOMP_CACHE_DEFAULT "/var/cache/sandbox/seccomp"
-#define SB_SECCOMP_CACHE_MAX     256
 
 /* Everything the program depends on, as text (malloc'd, *len bytes). Pure. */
 char *runtime_seccomp_key(const struct oci_seccomp *s, size_t *len);

@@ -67,7 +67,7 @@ def main():
         ("/var/log/sandbox/events.jsonl", "security events (--events-log)"),
         ("/etc/sandbox/profiles", "the administrator's policy profiles"),
         ("/usr/local/share/sandbox/profiles", "the shipped policy profiles"),
-        ("/var/cache/sandbox/seccomp", "compiled seccomp programs ($SANDBOX_SECCOMP_CACHE)"),
+        ("/var/cache/sandbox/seccomp", "compiled seccomp programs and resolved profiles ($SANDBOX_SECCOMP_CACHE)"),
     ]:
         out.append(".TP")
         out.append(".I " + path)
@@ -78,7 +78,7 @@ def main():
     out.append("colon-separated folders searched first for profiles named by --profile")
     out.append(".TP")
     out.append(".B SANDBOX_SECCOMP_CACHE")
-    out.append("folder of the compiled seccomp programs, or \\fBoff\\fR")
+    out.append("folder of the compiled seccomp programs and resolved profiles, or \\fBoff\\fR")
     out.append(".SH SEE ALSO")
     out.append(".BR runc (8),")
     out.append(".BR crun (1)")
