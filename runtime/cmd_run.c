@@ -66,6 +66,9 @@ static int run(struct sb_global *g, int argc, char **argv)
                     s != SIGFPE && s != SIGABRT && s != SIGTTIN && s != SIGTTOU && s != SIGTSTP &&
                     s != SIGPIPE && (s < 32 || s > 34))
                         sigaddset(&set, s);
+        /* The config create parsed serves start and delete too. */
+        struct oci_config cfg = {0};
+        o.keep_config = &cfg;
         if (runtime_create(g, &o, &pid, &err) < 0) {
                 sb_error("run %s: %s", o.id, err.msg);
                 return 1;
@@ -83,21 +86,25 @@ static int run(struct sb_global *g, int argc, char **argv)
                 master = runtime_recv_fd(sv[0], name, sizeof(name), &e2);
                 close(sv[0]);
         }
-        if (runtime_start(g, o.id, &err) < 0) {
+        if (runtime_start_with(g, o.id, &cfg, &err) < 0) {
                 sb_error("run %s: %s", o.id, err.msg);
                 struct sb_err e3;
-                runtime_delete(g, o.id, true, &e3);
+                runtime_delete_with(g, o.id, true, &cfg, &e3);
+                oci_config_free(&cfg);
                 return 1;
         }
-        if (rf.detach)
+        if (rf.detach) {
+                oci_config_free(&cfg);
                 return 0;
+        }
         if (master >= 0) {
                 runtime_pty_proxy(master, &err);
                 close(master);
         }
         int code = wait_init(pid, &set);
-        if (!rf.keep && runtime_delete(g, o.id, true, &err) < 0)
+        if (!rf.keep && runtime_delete_with(g, o.id, true, &cfg, &err) < 0)
                 sb_warn("run %s: %s", o.id, err.msg);
+        oci_config_free(&cfg);
         return code;
 }
 

@@ -491,6 +491,14 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 if (lf && *end == '\0' && n > 0 && n < 4096)
                         ctx.preserve_fds += (int)n;
         }
+        /* Where its cgroup goes (nothing made yet). */
+        if (runtime_cgroup_detect(SB_CGROUP_ROOT, &cgmode, err) < 0 ||
+            runtime_cgroup_own_path(cgmode, &own, err) < 0 ||
+            runtime_cgroup_resolve_path(cfg.linux_.cgroups_path, opts->id, g->systemd_cgroup, own,
+                                        &cgpath, err) < 0) {
+                sb_err_prefix(err, "cgroup");
+                goto out;
+        }
         if (runtime_ns_open_joins(&plan, ctx.join_fds, err) < 0)
                 goto out;
 
@@ -516,6 +524,10 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         init_pid = child;
         st.pid = child;
         st.start_time = runtime_proc_start_time(child);
+        /* The cgroup is recorded before it exists: a create killed right
+         * after making it leaves a cgroup that `delete --force` can still
+         * find. */
+        st.cgroup_path = cgpath;
         if (runtime_state_write(g->root, &st, err) < 0)
                 goto out;
         if (plan.new_user && runtime_write_id_maps(child, &cfg, err) < 0)
@@ -523,18 +535,6 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         /* Into its cgroup before it continues: the user process must never
          * run outside its limits, and a cgroup namespace the init creates
          * next has this cgroup as its root. */
-        if (runtime_cgroup_detect(SB_CGROUP_ROOT, &cgmode, err) < 0 ||
-            runtime_cgroup_own_path(cgmode, &own, err) < 0 ||
-            runtime_cgroup_resolve_path(cfg.linux_.cgroups_path, opts->id, g->systemd_cgroup, own,
-                                        &cgpath, err) < 0) {
-                sb_err_prefix(err, "cgroup");
-                goto out;
-        }
-        /* Recorded before it exists: a create killed right after making it
-         * leaves a cgroup that `delete --force` can still find. */
-        st.cgroup_path = cgpath;
-        if (runtime_state_write(g->root, &st, err) < 0)
-                goto out;
         if (runtime_cgroup_create(SB_CGROUP_ROOT, cgpath,
                                   cfg.linux_.resources.present ? &cfg.linux_.resources : NULL, &cg,
                                   err) < 0) {
@@ -543,7 +543,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         }
         cgroup_made = true;
         FAULT("create: cgroup");
-        if (runtime_cgroup_enter(&cg, child, err) < 0 || runtime_state_write(g->root, &st, err) < 0)
+        if (runtime_cgroup_enter(&cg, child, err) < 0)
                 goto out;
         FAULT("create: cgroup entered");
         if (runtime_sync_send(sv[0], SYNC_GO, 0, NULL) < 0) {
@@ -575,6 +575,10 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 goto out;
         FAULT("create: created");
         *pid_out = init_pid;
+        if (opts->keep_config != NULL) {
+                *opts->keep_config = cfg;
+                memset(&cfg, 0, sizeof(cfg));
+        }
         rc = 0;
 out:
         if (rc < 0) {

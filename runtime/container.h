@@ -29,6 +29,9 @@ struct runtime_create_opts {
         /* `run` in the foreground with a terminal and no console socket: the
          * runtime receives the pty master itself and proxies it. */
         int console_fd_out;
+        /* When set, a successful create moves its parsed config here (the
+         * caller frees it with oci_config_free). */
+        struct oci_config *keep_config;
 };
 
 /* What the init needs; lives in the parent's memory, inherited by the fork. */
@@ -54,6 +57,13 @@ __attribute__((noreturn)) void runtime_init_main(struct runtime_init_ctx *ctx);
 int runtime_start(const struct sb_global *g, const char *id, struct sb_err *err);
 int runtime_kill(const struct sb_global *g, const char *id, int sig, bool all, struct sb_err *err);
 int runtime_delete(const struct sb_global *g, const char *id, bool force, struct sb_err *err);
+/* The same with the container's config already in memory (`run`, which has
+ * just created the container: see runtime_create_opts.keep_config), instead
+ * of reading the copy saved in the state directory again. */
+int runtime_start_with(const struct sb_global *g, const char *id, const struct oci_config *cfg,
+                       struct sb_err *err);
+int runtime_delete_with(const struct sb_global *g, const char *id, bool force,
+                        const struct oci_config *cfg, struct sb_err *err);
 
 /* A process's exit code as a shell reports it: the status, or 128+N for signal N. Pure. */
 int runtime_exit_code(int wait_status);

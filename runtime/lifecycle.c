@@ -248,8 +248,15 @@ static int trigger_start(const char *root, const struct runtime_state *st,
 
 int runtime_start(const struct sb_global *g, const char *id, struct sb_err *err)
 {
+        return runtime_start_with(g, id, NULL, err);
+}
+
+int runtime_start_with(const struct sb_global *g, const char *id, const struct oci_config *known,
+                       struct sb_err *err)
+{
         struct runtime_state st;
-        struct oci_config cfg = {0};
+        struct oci_config saved = {0};
+        const struct oci_config *cfg = known != NULL ? known : &saved;
         _cleanup_close_ int lock = runtime_state_lock(g->root, id, err);
         int rc = -1;
 
@@ -268,23 +275,23 @@ int runtime_start(const struct sb_global *g, const char *id, struct sb_err *err)
                                    runtime_status_name(s));
                 goto out;
         }
-        if (runtime_load_saved_config(g->root, id, &cfg, err) < 0)
+        if (known == NULL && runtime_load_saved_config(g->root, id, &saved, err) < 0)
                 goto out;
         if (sb_fault("start: before the go", err) < 0)
                 goto out;
-        if (trigger_start(g->root, &st, &cfg, err) < 0)
+        if (trigger_start(g->root, &st, cfg, err) < 0)
                 goto out;
         if (sb_fault("start: started", err) < 0)
                 goto out;
         {
                 _cleanup_free_ char *state = runtime_hook_state_json(
-                    cfg.oci_version, id, "running", st.pid, st.bundle, &cfg.annotations);
+                    cfg->oci_version, id, "running", st.pid, st.bundle, &cfg->annotations);
                 /* poststart failures are warnings: the container is already running. */
-                runtime_hooks_run(&cfg, OCI_HOOK_POSTSTART, state, true, err);
+                runtime_hooks_run(cfg, OCI_HOOK_POSTSTART, state, true, err);
         }
         rc = 0;
 out:
-        oci_config_free(&cfg);
+        oci_config_free(&saved);
         runtime_state_free(&st);
         return rc;
 }
@@ -356,6 +363,12 @@ static int kill_and_wait(const struct runtime_state *st, struct sb_err *err)
 
 int runtime_delete(const struct sb_global *g, const char *id, bool force, struct sb_err *err)
 {
+        return runtime_delete_with(g, id, force, NULL, err);
+}
+
+int runtime_delete_with(const struct sb_global *g, const char *id, bool force,
+                        const struct oci_config *known, struct sb_err *err)
+{
         struct runtime_state st;
         struct oci_config cfg = {0};
         char dir[PATH_MAX];
@@ -411,10 +424,11 @@ int runtime_delete(const struct sb_global *g, const char *id, bool force, struct
                 goto out;
         if (sb_fault("delete: processes gone", err) < 0)
                 goto out;
-        if (runtime_load_saved_config(g->root, id, &cfg, err) == 0) {
-                _cleanup_free_ char *state = runtime_hook_state_json(
-                    cfg.oci_version, id, "stopped", 0, st.bundle, &cfg.annotations);
-                runtime_hooks_run(&cfg, OCI_HOOK_POSTSTOP, state, true, err);
+        if (known != NULL || runtime_load_saved_config(g->root, id, &cfg, err) == 0) {
+                const struct oci_config *c = known != NULL ? known : &cfg;
+                _cleanup_free_ char *state = runtime_hook_state_json(c->oci_version, id, "stopped",
+                                                                     0, st.bundle, &c->annotations);
+                runtime_hooks_run(c, OCI_HOOK_POSTSTOP, state, true, err);
         } else if (!force) {
                 goto out;
         }
