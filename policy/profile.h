@@ -161,13 +161,12 @@ int policy_profile_resolve(const char *ref, struct policy_profile *out, struct s
                            struct sb_err *err);
 
 /* The files an effective profile was made of, child first: for each, the
- * reference that named it (the one asked for, then each `extends`), the
- * folder it was looked up from (NULL for the first), the path found and the
- * exact text that was parsed. What a cache of resolved profiles checks
- * again before it trusts an entry (runtime/profile_cache.h). */
+ * reference that named it (the one asked for, then each `extends`, looked up
+ * from the folder of the file before), the path found and the exact text
+ * that was parsed. What a cache of resolved profiles checks again before it
+ * trusts an entry (runtime/profile_cache.h). */
 struct policy_chain_file {
         char *ref;
-        char *base_dir;
         char *path;
         char *text;
         size_t len;

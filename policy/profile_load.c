@@ -344,7 +344,6 @@ void policy_chain_free(struct policy_chain *chain)
 {
         for (size_t i = 0; i < chain->n; i++) {
                 free(chain->files[i].ref);
-                free(chain->files[i].base_dir);
                 free(chain->files[i].path);
                 free(chain->files[i].text);
         }
@@ -352,9 +351,8 @@ void policy_chain_free(struct policy_chain *chain)
 }
 
 /* Reads and parses one file of a chain, recording it in `chain` when asked. */
-static int load_link(const char *ref, const char *base_dir, const char *path,
-                     struct policy_profile *out, struct policy_chain *chain, struct sb_diags *diags,
-                     struct sb_err *err)
+static int load_link(const char *ref, const char *path, struct policy_profile *out,
+                     struct policy_chain *chain, struct sb_diags *diags, struct sb_err *err)
 {
         char *text = NULL;
         size_t len = 0;
@@ -370,11 +368,10 @@ static int load_link(const char *ref, const char *base_dir, const char *path,
         }
         struct policy_chain_file *f = &chain->files[chain->n++];
         f->ref = strdup(ref);
-        f->base_dir = base_dir ? strdup(base_dir) : NULL;
         f->path = strdup(path);
         f->text = text;
         f->len = len;
-        if (f->ref == NULL || (base_dir && f->base_dir == NULL) || f->path == NULL) {
+        if (f->ref == NULL || f->path == NULL) {
                 policy_profile_free(out);
                 return sb_err_set(err, ENOMEM, "profile `%s`", path);
         }
@@ -437,7 +434,7 @@ int policy_profile_resolve_chain(const char *ref, struct policy_profile *out,
                         memset(&chain[n - 1], 0, sizeof(chain[0]));
                         goto out;
                 }
-                if (load_link(cur, dir, path, &chain[n], record, diags, err) < 0) {
+                if (load_link(cur, path, &chain[n], record, diags, err) < 0) {
                         n++;
                         memset(&chain[n - 1], 0, sizeof(chain[0]));
                         goto out;

@@ -46,14 +46,11 @@ static void place_sentry(const struct sb_global *g, const struct runtime_state *
                 sb_warn("update %s: sentry left on its cpus: %s", st->id, err.msg);
                 return;
         }
-        char *old = saved.linux_.resources.cpu.cpus;
-        saved.linux_.resources.cpu.cpus = (char *)cpus;
-        if (runtime_container_cpus(&saved, &set, &err) < 0)
+        if (runtime_cpus_placed(cpus, saved.process.exec_cpu_affinity.final, &set, &err) < 0)
                 sb_warn("update %s: sentry left on its cpus: %s", st->id, err.msg);
         else if (sched_setaffinity(st->sentry_pid, sizeof(set), &set) < 0)
                 sb_warn("update %s: sched_setaffinity of the sentry (pid %d): %s", st->id,
                         (int)st->sentry_pid, strerror(errno));
-        saved.linux_.resources.cpu.cpus = old;
         oci_config_free(&saved);
 }
 

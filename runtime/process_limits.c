@@ -322,10 +322,8 @@ bad:
         }
 }
 
-int runtime_container_cpus(const struct oci_config *cfg, cpu_set_t *out, struct sb_err *err)
+int runtime_cpus_placed(const char *cpuset, const char *final, cpu_set_t *out, struct sb_err *err)
 {
-        const char *cpuset = cfg->linux_.resources.cpu.cpus;
-        const char *final = cfg->process.exec_cpu_affinity.final;
         bool has_set = cpuset != NULL && cpuset[0] != '\0';
         bool has_final = final != NULL && final[0] != '\0';
         cpu_set_t f, both;
@@ -345,6 +343,12 @@ int runtime_container_cpus(const struct oci_config *cfg, cpu_set_t *out, struct 
         if (CPU_COUNT(&both) > 0)
                 *out = both;
         return 1;
+}
+
+int runtime_container_cpus(const struct oci_config *cfg, cpu_set_t *out, struct sb_err *err)
+{
+        return runtime_cpus_placed(cfg->linux_.resources.cpu.cpus,
+                                   cfg->process.exec_cpu_affinity.final, out, err);
 }
 
 int runtime_apply_cpu_affinity(const char *list, struct sb_err *err)

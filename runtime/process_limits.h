@@ -37,6 +37,8 @@ int runtime_parse_cpu_list(const char *list, cpu_set_t *out, struct sb_err *err)
  * affinity alone when there is no cpuset). Returns 1 with *out filled, 0
  * when the config restricts nothing, -1 on a bad list. Pure. */
 int runtime_container_cpus(const struct oci_config *cfg, cpu_set_t *out, struct sb_err *err);
+/* The same from the two lists (a cpuset given to `update`). */
+int runtime_cpus_placed(const char *cpuset, const char *final, cpu_set_t *out, struct sb_err *err);
 
 /* sched_setaffinity(0) to the cpus in `list` (execCPUAffinity). */
 int runtime_apply_cpu_affinity(const char *list, struct sb_err *err);

@@ -16,20 +16,21 @@
 #include "runtime/cleanup.h"
 #include "runtime/disk_cache.h"
 
-#define MAGIC     "SBPRF01\n"
-#define NO_STRING UINT32_MAX
+#define MAGIC "SBPRF02\n"
 /* A chain of POLICY_MAX_EXTENDS + 1 files at their largest, and the blob. */
 #define ENTRY_MAX ((size_t)(POLICY_MAX_EXTENDS + 2) * POLICY_PROFILE_MAX_BYTES)
 
-/* ---- the entry as bytes ---- */
+/* ---- the entry as bytes ----
+ * MAGIC, then length-prefixed strings (u32 length, bytes): the build id,
+ * the number of files as text, for each file of the chain its reference,
+ * path and text, and last the blob of the effective profile. */
 
 struct cursor {
         const char *p;
         size_t left;
 };
 
-/* A length-prefixed string; false when it runs past the end. *s is NULL
- * for the absent string. */
+/* The next string; false when it runs past the end. */
 static bool next_str(struct cursor *c, const char **s, size_t *n)
 {
         uint32_t len;
@@ -37,24 +38,26 @@ static bool next_str(struct cursor *c, const char **s, size_t *n)
         if (c->left < sizeof(len))
                 return false;
         memcpy(&len, c->p, sizeof(len));
-        c->p += sizeof(len);
-        c->left -= sizeof(len);
-        *s = NULL;
-        *n = 0;
-        if (len == NO_STRING)
-                return true;
-        if (len > c->left)
+        if (len > c->left - sizeof(len))
                 return false;
-        *s = c->p;
+        *s = c->p + sizeof(len);
         *n = len;
-        c->p += len;
-        c->left -= len;
+        c->p += sizeof(len) + len;
+        c->left -= sizeof(len) + len;
         return true;
+}
+
+static void put_str(FILE *f, const char *s, size_t n)
+{
+        uint32_t len = (uint32_t)n;
+
+        fwrite(&len, sizeof(len), 1, f);
+        fwrite(s, 1, n, f);
 }
 
 static bool same(const char *s, size_t n, const char *want, size_t want_len)
 {
-        return s != NULL && n == want_len && memcmp(s, want, n) == 0;
+        return n == want_len && memcmp(s, want, n) == 0;
 }
 
 static bool same_str(const char *s, size_t n, const char *want)
@@ -62,28 +65,23 @@ static bool same_str(const char *s, size_t n, const char *want)
         return same(s, n, want, strlen(want));
 }
 
-/* True when file i of the entry (i >= 1) is still what `extends` finds, with
- * the same text. `parent` is the path of file i - 1, already checked. */
-static bool link_holds(const char *ref, size_t ref_len, const char *base, size_t base_len,
-                       const char *path, size_t path_len, const char *text, size_t text_len,
-                       const char *parent)
+/* True when `extends` in `parent` (already checked) still finds `path`, and
+ * it reads as `text`. The folder it is looked up from is the parent's. */
+static bool link_holds(const char *ref, size_t ref_len, const char *path, size_t path_len,
+                       const char *text, size_t text_len, const char *parent)
 {
-        char r[PATH_MAX], b[PATH_MAX], pdir[PATH_MAX];
+        char r[PATH_MAX], dir[PATH_MAX];
         _cleanup_free_ char *found = NULL, *now = NULL;
         size_t now_len;
         struct sb_err err;
 
-        if (ref == NULL || base == NULL || path == NULL || text == NULL || ref_len >= PATH_MAX ||
-            base_len >= PATH_MAX)
+        if (ref_len >= PATH_MAX)
                 return false;
         memcpy(r, ref, ref_len);
         r[ref_len] = '\0';
-        memcpy(b, base, base_len);
-        b[base_len] = '\0';
-        snprintf(pdir, sizeof(pdir), "%s", parent);
-        if (strcmp(dirname(pdir), b) != 0)
-                return false;
-        return policy_profile_find(r, b, &found, &err) == 0 && same_str(path, path_len, found) &&
+        snprintf(dir, sizeof(dir), "%s", parent);
+        return policy_profile_find(r, dirname(dir), &found, &err) == 0 &&
+               same_str(path, path_len, found) &&
                policy_profile_read_file(found, &now, &now_len, &err) == 0 &&
                same(text, text_len, now, now_len);
 }
@@ -94,12 +92,12 @@ static int read_entry(const char *entry, const char *path, const char *text, siz
 {
         _cleanup_close_ int fd = open(entry, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         _cleanup_free_ char *buf = NULL;
-        char parent[PATH_MAX];
+        char parent[PATH_MAX], count[8];
         struct stat st;
         struct cursor c;
-        const char *s, *blob;
-        size_t n, blob_len;
-        uint32_t files;
+        const char *s;
+        size_t n;
+        unsigned files;
 
         if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 8 ||
             (size_t)st.st_size > ENTRY_MAX)
@@ -110,77 +108,59 @@ static int read_entry(const char *entry, const char *path, const char *text, siz
                 return -1;
         c = (struct cursor){buf + 8, (size_t)st.st_size - 8};
         if (!next_str(&c, &s, &n) || !same_str(s, n, runtime_cache_build_id) ||
-            c.left < sizeof(files))
+            !next_str(&c, &s, &n) || n >= sizeof(count))
                 return -1;
-        memcpy(&files, c.p, sizeof(files));
-        c.p += sizeof(files);
-        c.left -= sizeof(files);
-        if (files == 0 || files > POLICY_MAX_EXTENDS + 1)
+        memcpy(count, s, n);
+        count[n] = '\0';
+        if (sscanf(count, "%u", &files) != 1 || files == 0 || files > POLICY_MAX_EXTENDS + 1)
                 return -1;
-        for (uint32_t i = 0; i < files; i++) {
-                const char *ref, *base, *p, *t;
-                size_t ref_len, base_len, p_len, t_len;
+        for (unsigned i = 0; i < files; i++) {
+                const char *ref, *p, *t;
+                size_t ref_len, p_len, t_len;
 
-                if (!next_str(&c, &ref, &ref_len) || !next_str(&c, &base, &base_len) ||
-                    !next_str(&c, &p, &p_len) || !next_str(&c, &t, &t_len))
+                if (!next_str(&c, &ref, &ref_len) || !next_str(&c, &p, &p_len) ||
+                    !next_str(&c, &t, &t_len) || p_len >= sizeof(parent))
                         return -1;
                 if (i == 0) {
                         /* The file asked for: named by its path, read just now. */
-                        if (!same_str(ref, ref_len, path) || base != NULL ||
-                            !same_str(p, p_len, path) || !same(t, t_len, text, len))
+                        if (!same_str(ref, ref_len, path) || !same_str(p, p_len, path) ||
+                            !same(t, t_len, text, len))
                                 return -1;
-                } else if (!link_holds(ref, ref_len, base, base_len, p, p_len, t, t_len, parent)) {
+                } else if (!link_holds(ref, ref_len, p, p_len, t, t_len, parent)) {
                         return -1;
                 }
-                if (p_len >= sizeof(parent))
-                        return -1;
                 memcpy(parent, p, p_len);
                 parent[p_len] = '\0';
         }
-        if (!next_str(&c, &blob, &blob_len) || blob == NULL || c.left != 0)
+        if (!next_str(&c, &s, &n) || c.left != 0)
                 return -1;
-        return policy_profile_from_blob(blob, blob_len, out);
+        return policy_profile_from_blob(s, n, out);
 }
 
 static void write_entry(const char *dir, const char *entry, const struct policy_chain *chain,
                         const struct policy_profile *p)
 {
-        /* magic, build id, count, 4 strings per file, blob: 2 parts per string */
-        struct iovec parts[3 + 2 + 8 * (POLICY_MAX_EXTENDS + 1) + 2];
-        uint32_t lens[1 + 4 * (POLICY_MAX_EXTENDS + 1) + 1], files = (uint32_t)chain->n;
-        uint32_t none = NO_STRING;
-        _cleanup_free_ char *blob = NULL;
-        size_t blob_len, k = 0, l = 0;
+        _cleanup_free_ char *blob = NULL, *buf = NULL;
+        size_t blob_len, len = 0;
+        char count[8];
+        FILE *f;
 
-        if (policy_profile_to_blob(p, &blob, &blob_len) < 0)
+        if (policy_profile_to_blob(p, &blob, &blob_len) < 0 ||
+            (f = open_memstream(&buf, &len)) == NULL)
                 return;
-#define PART(ptr, n) (parts[k++] = (struct iovec){(void *)(ptr), (n)})
-#define STR(ptr, n)                                                                                \
-        do {                                                                                       \
-                if ((ptr) == NULL) {                                                               \
-                        PART(&none, sizeof(none));                                                 \
-                } else {                                                                           \
-                        lens[l] = (uint32_t)(n);                                                   \
-                        PART(&lens[l], sizeof(lens[l]));                                           \
-                        l++;                                                                       \
-                        PART((ptr), (n));                                                          \
-                }                                                                                  \
-        } while (0)
-        PART(MAGIC, 8);
-        STR(runtime_cache_build_id, strlen(runtime_cache_build_id));
-        PART(&files, sizeof(files));
+        fwrite(MAGIC, 1, 8, f);
+        put_str(f, runtime_cache_build_id, strlen(runtime_cache_build_id));
+        snprintf(count, sizeof(count), "%zu", chain->n);
+        put_str(f, count, strlen(count));
         for (size_t i = 0; i < chain->n; i++) {
-                const struct policy_chain_file *f = &chain->files[i];
-
-                STR(f->ref, strlen(f->ref));
-                STR(f->base_dir, f->base_dir ? strlen(f->base_dir) : 0);
-                STR(f->path, strlen(f->path));
-                STR(f->text, f->len);
+                put_str(f, chain->files[i].ref, strlen(chain->files[i].ref));
+                put_str(f, chain->files[i].path, strlen(chain->files[i].path));
+                put_str(f, chain->files[i].text, chain->files[i].len);
         }
-        STR(blob, blob_len);
-#undef STR
-#undef PART
-        runtime_cache_store(dir, entry, parts, k, ".prof");
+        put_str(f, blob, blob_len);
+        if (fclose(f) != 0)
+                return;
+        runtime_cache_store(dir, entry, &(struct iovec){buf, len}, 1, ".prof");
 }
 
 int runtime_profile_resolve(const char *path, struct policy_profile *out, struct sb_diags *diags,
