@@ -1,7 +1,9 @@
 /* libFuzzer harness: the sentry's argument decoder, argument classes and
  * event formatter, fed with a random notification record (syscall, six
  * arguments, open_how) and random target memory (the strings the sentry
- * would have read), as a container controls all of them. */
+ * would have read), as a container controls all of them; the bytes left
+ * over are parsed as a /proc/PID/status text (its Name line is the target's
+ * to choose). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "policy/syscalls.h"
 #include "sentry/decode.h"
 #include "sentry/events.h"
+#include "sentry/target.h"
 
 static size_t take(const uint8_t **d, size_t *n, void *out, size_t len)
 {
@@ -66,5 +69,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *line = sentry_event_format(&ev);
         free(line);
         json_decref(decoded);
+
+        char *status = malloc(size + 1);
+        if (status != NULL) {
+                struct sentry_proc p;
+                memcpy(status, data, size);
+                status[size] = '\0';
+                if (sentry_parse_status(status, &p) == 0 && p.n_groups > SENTRY_MAX_GROUPS)
+                        abort();
+                free(status);
+        }
         return 0;
 }

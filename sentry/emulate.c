@@ -158,7 +158,7 @@ int sentry_emulate_open(struct sentry_request *r, int dirfd, uint64_t flags, uin
         const char *rel = r->path;
         int start = -1;
 
-        rootfd = sentry_target_root((pid_t)r->req->pid, &err);
+        rootfd = sentry_target_root_cached(r->status, (pid_t)r->req->pid, &err);
         if (rootfd < 0)
                 return -ESRCH;
 
@@ -258,7 +258,7 @@ int sentry_emulate_path_op(struct sentry_request *r)
         if (strcmp(base, "/") == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
                 return op == MKDIR ? -EEXIST : -EBUSY;
 
-        rootfd = sentry_target_root((pid_t)r->req->pid, &err);
+        rootfd = sentry_target_root_cached(r->status, (pid_t)r->req->pid, &err);
         if (rootfd < 0)
                 return -ESRCH;
         if (sentry_creds_enter(&r->proc, &saved, &err) < 0)

@@ -90,7 +90,7 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *e
         struct sentry_state s = {.cfg = cfg,
                                  .table = cfg->table,
                                  .control_fd = control_fd,
-                                 .status = {.pid = 0, .fd = -1}};
+                                 .status = {.pid = 0, .fd = -1, .dirfd = -1}};
         struct epoll_event evs[32];
         size_t n_listeners = 0;
         bool control_open = true;

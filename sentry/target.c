@@ -77,60 +77,88 @@ int sentry_target_read_string(pid_t pid, uint64_t addr, char *buf, size_t len, s
                           (int)pid, len - 1);
 }
 
-static bool parse_ids(const char *text, const char *key, long out[4])
+/* Up to `max` numbers in `base` from s to the end of the line; returns how
+ * many. */
+static size_t parse_numbers(const char *s, int base, unsigned long long *out, size_t max)
 {
-        const char *l = strstr(text, key);
+        size_t n = 0;
 
-        if (l == NULL)
-                return false;
-        return sscanf(l + strlen(key), "%ld %ld %ld %ld", &out[0], &out[1], &out[2], &out[3]) == 4;
+        for (;;) {
+                while (*s == ' ' || *s == '\t')
+                        s++;
+                if (*s == '\n' || *s == '\0')
+                        return n;
+                char *end;
+                errno = 0;
+                unsigned long long v = strtoull(s, &end, base);
+                if (end == s || errno != 0 ||
+                    (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\0'))
+                        return n;
+                if (n < max)
+                        out[n] = v;
+                n++;
+                s = end;
+        }
 }
 
+/* One pass over the lines, each key looked at once: this runs for every
+ * routed call that needs the identity. */
 int sentry_parse_status(const char *text, struct sentry_proc *p)
 {
-        long uids[4], gids[4];
-        const char *l;
+        unsigned long long v[SENTRY_MAX_GROUPS];
+        bool have_uid = false, have_gid = false;
 
-        if (!parse_ids(text, "\nUid:", uids) || !parse_ids(text, "\nGid:", gids))
-                return -1;
-        p->uid = uids[1];
-        p->fsuid = uids[3];
-        p->gid = gids[1];
-        p->fsgid = gids[3];
         p->n_groups = 0;
-        if ((l = strstr(text, "\nGroups:")) != NULL) {
-                const char *s = l + strlen("\nGroups:");
-                char *end;
-                while (p->n_groups < SENTRY_MAX_GROUPS) {
-                        while (*s == ' ' || *s == '\t')
-                                s++;
-                        if (*s < '0' || *s > '9')
-                                break;
-                        p->groups[p->n_groups++] = (gid_t)strtoul(s, &end, 10);
-                        s = end;
-                }
-        }
         p->ns_pid = 0;
-        if ((l = strstr(text, "\nNSpid:")) != NULL) {
-                /* The last number is the pid in the innermost namespace. */
-                const char *s = l + strlen("\nNSpid:");
-                char *end;
-                for (;;) {
-                        while (*s == ' ' || *s == '\t')
-                                s++;
-                        if (*s < '0' || *s > '9')
-                                break;
-                        p->ns_pid = (pid_t)strtol(s, &end, 10);
-                        s = end;
-                }
-        }
         p->umask = 022;
-        if ((l = strstr(text, "\nUmask:")) != NULL)
-                p->umask = (unsigned)strtoul(l + strlen("\nUmask:"), NULL, 8);
         p->cap_eff = 0;
-        if ((l = strstr(text, "\nCapEff:")) != NULL)
-                p->cap_eff = strtoull(l + strlen("\nCapEff:"), NULL, 16);
-        return 0;
+        for (const char *l = text; *l != '\0';) {
+                const char *eol = strchrnul(l, '\n');
+                const char *colon = memchr(l, ':', (size_t)(eol - l));
+                if (colon != NULL) {
+                        size_t k = (size_t)(colon - l), n;
+                        const char *val = colon + 1;
+#define KEY(name) (k == sizeof(name) - 1 && memcmp(l, name, k) == 0)
+                        if (KEY("Uid") || KEY("Gid")) {
+                                if (parse_numbers(val, 10, v, 4) != 4)
+                                        return -1;
+                                if (l[0] == 'U') {
+                                        p->uid = (long)v[1];
+                                        p->fsuid = (long)v[3];
+                                        have_uid = true;
+                                } else {
+                                        p->gid = (long)v[1];
+                                        p->fsgid = (long)v[3];
+                                        have_gid = true;
+                                }
+                        } else if (KEY("Groups")) {
+                                /* More than kept: an identity the sentry cannot
+                                 * take fully (a group left out could be one
+                                 * that a file's mode denies) is refused. */
+                                n = parse_numbers(val, 10, v, SENTRY_MAX_GROUPS);
+                                if (n > SENTRY_MAX_GROUPS)
+                                        return -1;
+                                p->n_groups = n;
+                                for (size_t i = 0; i < p->n_groups; i++)
+                                        p->groups[i] = (gid_t)v[i];
+                        } else if (KEY("NSpid")) {
+                                /* The last number: the pid in the innermost
+                                 * namespace. */
+                                n = parse_numbers(val, 10, v, SENTRY_MAX_GROUPS);
+                                if (n > 0 && n <= SENTRY_MAX_GROUPS)
+                                        p->ns_pid = (pid_t)v[n - 1];
+                        } else if (KEY("Umask")) {
+                                if (parse_numbers(val, 8, v, 1) == 1)
+                                        p->umask = (unsigned)v[0];
+                        } else if (KEY("CapEff")) {
+                                if (parse_numbers(val, 16, v, 1) == 1)
+                                        p->cap_eff = v[0];
+                        }
+#undef KEY
+                }
+                l = *eol == '\n' ? eol + 1 : eol;
+        }
+        return have_uid && have_gid ? 0 : -1;
 }
 
 static ssize_t read_small(const char *path, char *buf, size_t len)
@@ -151,7 +179,9 @@ void sentry_status_cache_drop(struct sentry_status_cache *c)
 {
         if (c->fd >= 0)
                 close(c->fd);
-        *c = (struct sentry_status_cache){.pid = 0, .fd = -1};
+        if (c->dirfd >= 0)
+                close(c->dirfd);
+        *c = (struct sentry_status_cache){.pid = 0, .fd = -1, .dirfd = -1};
 }
 
 /* The status text of `pid`, through the cache when it holds that task. */
@@ -168,27 +198,41 @@ static ssize_t read_status(struct sentry_status_cache *c, pid_t pid, char *buf, 
                 }
         }
         sentry_status_cache_drop(c);
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
+        snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+        int dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
                 return -1;
-        n = pread(fd, buf, len - 1, 0);
+        int fd = openat(dirfd, "status", O_RDONLY | O_CLOEXEC);
+        n = fd < 0 ? -1 : pread(fd, buf, len - 1, 0);
         if (n < 0) {
                 int e = errno;
-                close(fd);
+                if (fd >= 0)
+                        close(fd);
+                close(dirfd);
                 errno = e;
                 return -1;
         }
         buf[n] = '\0';
-        *c = (struct sentry_status_cache){.pid = pid, .fd = fd};
+        *c = (struct sentry_status_cache){.pid = pid, .fd = fd, .dirfd = dirfd};
+        return n;
+}
+
+/* The user namespace link of a task, "user:[INODE]": readlink names it
+ * without the nsfs path that a stat would build (a third of the cost). */
+static ssize_t userns_name(int dirfd, const char *path, char *buf, size_t len)
+{
+        ssize_t n = readlinkat(dirfd, path, buf, len - 1);
+
+        if (n < 0)
+                return -1;
+        buf[n] = '\0';
         return n;
 }
 
 int sentry_target_proc(struct sentry_status_cache *c, pid_t pid, struct sentry_proc *p,
                        struct sb_err *err)
 {
-        char path[64], status[4096];
-        struct stat a;
+        char status[4096], ns[64];
 
         memset(p, 0, sizeof(*p));
         p->pid = pid;
@@ -199,13 +243,11 @@ int sentry_target_proc(struct sentry_status_cache *c, pid_t pid, struct sentry_p
                 return sb_err_set(err, EINVAL, "parse `/proc/%d/status`", (int)pid);
 
         /* The sentry's own user namespace does not change: looked up once. */
-        static struct stat self;
-        static bool have_self;
-        if (!have_self)
-                have_self = stat("/proc/self/ns/user", &self) == 0;
-        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-        p->same_userns =
-            have_self && stat(path, &a) == 0 && a.st_ino == self.st_ino && a.st_dev == self.st_dev;
+        static char self[64];
+        if (self[0] == '\0' && userns_name(AT_FDCWD, "/proc/self/ns/user", self, sizeof(self)) < 0)
+                self[0] = '\0';
+        p->same_userns = self[0] != '\0' && userns_name(c->dirfd, "ns/user", ns, sizeof(ns)) > 0 &&
+                         strcmp(ns, self) == 0;
         return 0;
 }
 
@@ -300,6 +342,16 @@ int sentry_target_root(pid_t pid, struct sb_err *err)
         fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return sb_err_set(err, errno, "open `%s`", p);
+        return fd;
+}
+
+int sentry_target_root_cached(struct sentry_status_cache *c, pid_t pid, struct sb_err *err)
+{
+        if (c == NULL || c->dirfd < 0 || c->pid != pid)
+                return sentry_target_root(pid, err);
+        int fd = openat(c->dirfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return sb_err_set(err, errno, "open `/proc/%d/root`", (int)pid);
         return fd;
 }
 

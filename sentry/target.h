@@ -44,14 +44,17 @@ int sentry_target_read(pid_t pid, uint64_t addr, void *buf, size_t len, struct s
  * /proc/PID/task/TID/... Pure. */
 bool sentry_path_via_magic_link(const char *path);
 
-/* The status file of the last task served, kept open: a task making calls
- * in a loop costs one pread instead of open, read and close. The fd belongs
- * to that task's pid, not its number: once the task is gone its reads fail
- * (ESRCH) and the file is opened again, so a reused pid is never read
- * through it. Zero-initialize with fd = -1. */
+/* The /proc directory and status file of the last task served, kept open:
+ * a task making calls in a loop costs one pread instead of open, read and
+ * close, and its root and user namespace are looked up from the directory
+ * without walking /proc again. Both fds belong to that task's pid, not its
+ * number: once the task is gone, reads and lookups through them fail
+ * (ESRCH, ENOENT) and the files are opened again, so a reused pid is never
+ * read through them. Zero-initialize with fd = dirfd = -1. */
 struct sentry_status_cache {
         pid_t pid;
         int fd;
+        int dirfd;
 };
 void sentry_status_cache_drop(struct sentry_status_cache *c);
 
@@ -81,6 +84,8 @@ int sentry_target_abspath(pid_t pid, int dirfd, const char *path, char *out, siz
 
 /* Opens /proc/PID/root (O_PATH|O_DIRECTORY) and returns it. */
 int sentry_target_root(pid_t pid, struct sb_err *err);
+/* The same through the cache's /proc directory when it holds that task. */
+int sentry_target_root_cached(struct sentry_status_cache *c, pid_t pid, struct sb_err *err);
 /* The path of the file open on `fd` (the sentry's) relative to `rootfd`. */
 int sentry_fd_path_in_root(int rootfd, int fd, char *out, size_t len);
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -143,6 +144,40 @@ Test(sentry_decode, parse_status)
         cr_assert_eq(sentry_parse_status("Name:\tx\n", &p), -1);
 }
 
+Test(sentry_decode, parse_status_edges)
+{
+        struct sentry_proc p;
+        char text[4096];
+        int n;
+
+        /* the last line without its newline, nested pid namespaces, a key
+         * that only starts like one, no Groups numbers */
+        cr_assert_eq(sentry_parse_status("Uid:\t0\t5\t0\t7\nGid:\t1 2 3 4\nGroups:\t\n"
+                                         "NSpid:\t900\t40\t3\nUidX:\t9 9 9 9\nCapEff:\tff",
+                                         &p),
+                     0);
+        cr_assert_eq(p.uid, 5);
+        cr_assert_eq(p.fsuid, 7);
+        cr_assert_eq(p.fsgid, 4);
+        cr_assert_eq(p.n_groups, 0);
+        cr_assert_eq(p.ns_pid, 3);
+        cr_assert_eq(p.cap_eff, 0xff);
+        cr_assert_eq(p.umask, 022, "no Umask line: the kernel's default");
+        /* a Uid line with fewer than four ids, or one that is not a number */
+        cr_assert_eq(sentry_parse_status("Uid:\t0 0 0\nGid:\t0 0 0 0\n", &p), -1);
+        cr_assert_eq(sentry_parse_status("Uid:\t0 0 0 x\nGid:\t0 0 0 0\n", &p), -1);
+        /* exactly as many groups as kept, then one more: refused, not cut */
+        n = snprintf(text, sizeof(text), "Uid:\t0 0 0 0\nGid:\t0 0 0 0\nGroups:");
+        for (int i = 0; i < SENTRY_MAX_GROUPS; i++)
+                n += snprintf(text + n, sizeof(text) - (size_t)n, " %d", 1000 + i);
+        snprintf(text + n, sizeof(text) - (size_t)n, "\n");
+        cr_assert_eq(sentry_parse_status(text, &p), 0);
+        cr_assert_eq(p.n_groups, SENTRY_MAX_GROUPS);
+        cr_assert_eq(p.groups[SENTRY_MAX_GROUPS - 1], 1000 + SENTRY_MAX_GROUPS - 1);
+        snprintf(text + n, sizeof(text) - (size_t)n, " 7\n");
+        cr_assert_eq(sentry_parse_status(text, &p), -1);
+}
+
 Test(sentry_target, magic_links_in_paths)
 {
         static const char *const yes[] = {
@@ -166,8 +201,9 @@ Test(sentry_target, magic_links_in_paths)
                 cr_assert_not(sentry_path_via_magic_link(no[i]), "%s", no[i]);
 }
 
-/* A child that sleeps until killed, with its umask set to `mask`. */
-static pid_t sleeper(mode_t mask)
+/* A child that sleeps until killed, with its umask set to `mask`, in a user
+ * namespace of its own when `own_userns`. */
+static pid_t sleeper_in(mode_t mask, bool own_userns)
 {
         int ready[2];
         char c;
@@ -175,7 +211,11 @@ static pid_t sleeper(mode_t mask)
         cr_assert_eq(pipe(ready), 0);
         pid_t pid = fork();
         if (pid == 0) {
+                /* a failed assertion ends the test before its kill */
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
                 umask(mask);
+                if (own_userns && unshare(CLONE_NEWUSER) < 0)
+                        _exit(1);
                 (void)!write(ready[1], "r", 1);
                 pause();
                 _exit(0);
@@ -187,9 +227,14 @@ static pid_t sleeper(mode_t mask)
         return pid;
 }
 
+static pid_t sleeper(mode_t mask)
+{
+        return sleeper_in(mask, false);
+}
+
 Test(sentry_target, status_cache_follows_the_task_and_drops_the_dead)
 {
-        struct sentry_status_cache c = {.pid = 0, .fd = -1};
+        struct sentry_status_cache c = {.pid = 0, .fd = -1, .dirfd = -1};
         struct sentry_proc p;
         struct sb_err err;
         pid_t a = sleeper(027), b = sleeper(077);
@@ -216,4 +261,37 @@ Test(sentry_target, status_cache_follows_the_task_and_drops_the_dead)
         waitpid(a, NULL, 0);
         sentry_status_cache_drop(&c);
         cr_assert_eq(c.fd, -1);
+}
+
+Test(sentry_target, user_namespace_and_root_through_the_kept_directory)
+{
+        struct sentry_status_cache c = {.pid = 0, .fd = -1, .dirfd = -1};
+        struct sentry_proc p;
+        struct sb_err err;
+        struct stat want, got;
+        pid_t same = sleeper(022), own = sleeper_in(022, true);
+
+        cr_assert_eq(sentry_target_proc(&c, same, &p, &err), 0);
+        cr_assert(p.same_userns);
+        cr_assert_geq(c.dirfd, 0);
+        /* the root through the kept directory is the task's root */
+        int root = sentry_target_root_cached(&c, same, &err);
+        cr_assert_geq(root, 0, "%s", err.msg);
+        cr_assert_eq(fstat(root, &got), 0);
+        cr_assert_eq(stat("/", &want), 0);
+        cr_assert(got.st_ino == want.st_ino && got.st_dev == want.st_dev);
+        close(root);
+
+        cr_assert_eq(sentry_target_proc(&c, own, &p, &err), 0);
+        cr_assert_not(p.same_userns, "a task in a user namespace of its own");
+        cr_assert_eq(c.pid, own);
+
+        /* gone: the kept directory no longer leads to a root */
+        kill(own, SIGKILL);
+        waitpid(own, NULL, 0);
+        cr_assert_lt(sentry_target_root_cached(&c, own, &err), 0);
+        kill(same, SIGKILL);
+        waitpid(same, NULL, 0);
+        sentry_status_cache_drop(&c);
+        cr_assert_eq(c.dirfd, -1);
 }
