@@ -92,6 +92,52 @@ static bool unconditional(const struct policy_rule *r)
         return r->n_args == 0 && r->n_any_args == 0;
 }
 
+/* ---- the identity the sentry keeps ---- */
+
+static const char *const identity_names[] = {"umask", "setgroups", "setgroups32", NULL};
+
+const char *const *policy_identity_names(void)
+{
+        return identity_names;
+}
+
+/* Whether the sentry may keep a task's groups and umask between its calls,
+ * and which of the calls that change them are routed only so that it sees
+ * them (tables.h). `def_a` is the filter's default action, which the calls
+ * of a name that is no syscall here (setgroups32) get on the architectures
+ * that have it. */
+static void plan_identity(const struct policy_profile *p, struct policy_tables *t,
+                          enum oci_seccomp_action def_a)
+{
+        t->identity_kept = false;
+        for (size_t i = 0; i < p->n_rules; i++)
+                if (p->rules[i].verdict.action == POLICY_ACT_SENTRY)
+                        t->identity_kept = true;
+        if (!t->identity_kept)
+                return; /* nothing the sentry does takes the target's identity */
+        for (const char *const *n = identity_names; *n != NULL; n++) {
+                int nr = policy_syscall_nr(*n);
+
+                if (nr < 0) {
+                        if (def_a == OCI_SCMP_ACT_ALLOW || def_a == OCI_SCMP_ACT_LOG)
+                                t->observed[t->n_observed++] = *n;
+                        continue;
+                }
+                struct policy_syscall_entry *e = &t->entries[nr];
+                if (!(e->outcomes & POLICY_OUT_ALLOW))
+                        continue; /* refused or routed: none runs unseen */
+                if (e->n_rules == 0 ||
+                    (e->n_rules == 1 && unconditional(&p->rules[t->rule_refs[e->first_rule]]))) {
+                        t->observed[t->n_observed++] = *n;
+                        e->outcomes = POLICY_OUT_ROUTED;
+                } else {
+                        /* allowed for some arguments only: left to the
+                         * kernel, and read again at every call */
+                        t->identity_kept = false;
+                }
+        }
+}
+
 /* ---- the OCI seccomp section being built ---- */
 
 static struct oci_seccomp_syscall *add_entry(struct policy_seccomp *b, size_t n_names,
@@ -439,6 +485,7 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
         bool guard = false, notify_all;
         const struct policy_rule *seccomp_rule = NULL;
         char **names = NULL;
+        bool observed_nr[POLICY_SYSCALL_NR_MAX] = {false};
         struct policy_tables own, *t = tables != NULL ? tables : &own;
         bool tables_made = false;
         int rc = -1;
@@ -485,6 +532,12 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
                 sb_err_prefix(err, "profile `%s`", p->name ? p->name : "?");
                 goto fail;
         }
+        plan_identity(p, t, def_a);
+        for (size_t i = 0; i < t->n_observed; i++) {
+                int nr = policy_syscall_nr(t->observed[i]);
+                if (nr >= 0)
+                        observed_nr[nr] = true;
+        }
 
         for (size_t i = 0; i < p->n_rules; i++) {
                 const struct policy_rule *r = &p->rules[i];
@@ -495,8 +548,11 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
                 if (names == NULL)
                         goto nomem;
                 for (size_t k = 0; k < r->n_names; k++) {
-                        if (policy_syscall_nr(r->names[k]) < 0)
+                        int nr = policy_syscall_nr(r->names[k]);
+                        if (nr < 0)
                                 continue; /* optional, not on this architecture */
+                        if (observed_nr[nr])
+                                continue; /* routed below, for the sentry to see */
                         if (guard && strcmp(r->names[k], "seccomp") == 0)
                                 continue;
                         names[n++] = r->names[k];
@@ -506,6 +562,14 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
         }
         if (guard && emit_guard(&b, seccomp_a, seccomp_e, err) < 0)
                 goto fail;
+        if (t->n_observed > 0) {
+                struct oci_seccomp_syscall *sc = add_entry(&b, t->n_observed, 0);
+                if (sc == NULL)
+                        goto nomem;
+                for (size_t i = 0; i < t->n_observed; i++)
+                        sc->names.items[sc->names.count++] = (char *)t->observed[i];
+                sc->action = OCI_SCMP_ACT_NOTIFY;
+        }
         if (notify_all) {
                 /* Every syscall no rule names, but the hand-over set. */
                 const char *const *all;

@@ -59,7 +59,21 @@ struct policy_tables {
          * sentry only because the config's filter was told to let it through
          * (policy/config_refusals.h); 0: not such a call. */
         int *config_errno;
+        /* The sentry keeps a task's supplementary groups and umask between
+         * its calls (sentry/target.h) only when it sees every call that
+         * changes them: true when the profile has sentry rules (which take
+         * the target's identity) and each of policy_identity_names() is
+         * refused, routed, or observed on every architecture. `observed`
+         * lists the names the compiler routed only for that (the profile
+         * allows them): the sentry forgets what it kept and lets them run. */
+        bool identity_kept;
+        const char *observed[3];
+        size_t n_observed;
 };
+
+/* The calls that change the part of a task's identity the sentry keeps:
+ * umask, setgroups, setgroups32 (x86's 32-bit variant). NULL-terminated. */
+const char *const *policy_identity_names(void);
 
 /* The counts above, over the syscalls of the native architecture. */
 void policy_tables_count(const struct policy_tables *t, struct policy_counts *c);

@@ -87,10 +87,7 @@ static bool control_message(int epfd, int control_fd, size_t *n_listeners)
 
 int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *err)
 {
-        struct sentry_state s = {.cfg = cfg,
-                                 .table = cfg->table,
-                                 .control_fd = control_fd,
-                                 .status = {.pid = 0, .fd = -1, .dirfd = -1}};
+        struct sentry_state s = {.cfg = cfg, .table = cfg->table, .control_fd = control_fd};
         struct epoll_event evs[32];
         size_t n_listeners = 0;
         bool control_open = true;
@@ -108,6 +105,8 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *e
         if (gethostname(s.hostname, sizeof(s.hostname) - 1) < 0)
                 strcpy(s.hostname, "localhost");
         s.native_arch = seccomp_arch_native();
+        sentry_status_cache_init(&s.status, cfg->policy != NULL && cfg->policy->identity_kept);
+        sentry_observed_calls(&s);
         if (seccomp_notify_alloc(&s.req, &s.resp) < 0) {
                 sb_err_set(err, ENOMEM, "sentry: seccomp_notify_alloc");
                 goto out;

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -175,13 +178,27 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
         return n;
 }
 
+void sentry_status_cache_init(struct sentry_status_cache *c, bool may_keep)
+{
+        memset(c, 0, sizeof(*c));
+        c->fd = c->dirfd = c->pidfd = -1;
+        c->may_keep = may_keep;
+}
+
 void sentry_status_cache_drop(struct sentry_status_cache *c)
 {
         if (c->fd >= 0)
                 close(c->fd);
         if (c->dirfd >= 0)
                 close(c->dirfd);
-        *c = (struct sentry_status_cache){.pid = 0, .fd = -1, .dirfd = -1};
+        if (c->pidfd >= 0)
+                close(c->pidfd);
+        sentry_status_cache_init(c, c->may_keep);
+}
+
+void sentry_status_cache_forget(struct sentry_status_cache *c)
+{
+        c->kept = false;
 }
 
 /* The status text of `pid`, through the cache when it holds that task. */
@@ -213,7 +230,9 @@ static ssize_t read_status(struct sentry_status_cache *c, pid_t pid, char *buf, 
                 return -1;
         }
         buf[n] = '\0';
-        *c = (struct sentry_status_cache){.pid = pid, .fd = fd, .dirfd = dirfd};
+        c->pid = pid;
+        c->fd = fd;
+        c->dirfd = dirfd;
         return n;
 }
 
@@ -229,6 +248,70 @@ static ssize_t userns_name(int dirfd, const char *path, char *buf, size_t len)
         return n;
 }
 
+/* PIDFD_GET_INFO (Linux 6.13) and PIDFD_THREAD (6.9), for older headers. */
+struct sb_pidfd_info {
+        uint64_t mask;
+        uint64_t cgroupid;
+        uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+        int32_t exit_code;
+};
+#define SB_PIDFD_GET_INFO   _IOWR(0xFF, 11, struct sb_pidfd_info)
+#define SB_PIDFD_INFO_CREDS (1ULL << 1)
+#define SB_PIDFD_THREAD     O_EXCL
+
+/* The identity parts that change without the sentry seeing it, from the
+ * task's pidfd and capget(2); false when either cannot say. */
+static bool read_kept(struct sentry_status_cache *c, pid_t pid, struct sentry_proc *p)
+{
+        struct sb_pidfd_info in = {.mask = SB_PIDFD_INFO_CREDS};
+        struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = pid};
+        struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+        if (ioctl(c->pidfd, SB_PIDFD_GET_INFO, &in) < 0 || !(in.mask & SB_PIDFD_INFO_CREDS) ||
+            syscall(SYS_capget, &h, d) < 0)
+                return false;
+        p->uid = in.euid;
+        p->gid = in.egid;
+        p->fsuid = in.fsuid;
+        p->fsgid = in.fsgid;
+        p->cap_eff = d[0].effective | (uint64_t)d[1].effective << 32;
+        p->ns_pid = c->ns_pid;
+        p->umask = c->umask;
+        p->n_groups = c->n_groups;
+        memcpy(p->groups, c->groups, c->n_groups * sizeof(gid_t));
+        return true;
+}
+
+/* After a full read: keep what only umask and setgroups change, and open
+ * the pidfd that the next calls read the rest through. */
+static void keep(struct sentry_status_cache *c, pid_t pid, const struct sentry_proc *p)
+{
+        static bool no_pidfd_info;
+
+        if (!c->may_keep || no_pidfd_info)
+                return;
+        if (c->pidfd < 0) {
+                c->pidfd = (int)syscall(SYS_pidfd_open, pid, SB_PIDFD_THREAD);
+                if (c->pidfd < 0) {
+                        no_pidfd_info = errno == EINVAL || errno == ENOSYS;
+                        return;
+                }
+                struct sb_pidfd_info in = {.mask = SB_PIDFD_INFO_CREDS};
+                if (ioctl(c->pidfd, SB_PIDFD_GET_INFO, &in) < 0 &&
+                    (errno == ENOTTY || errno == EINVAL)) {
+                        no_pidfd_info = true; /* before 6.13: the status text each time */
+                        close(c->pidfd);
+                        c->pidfd = -1;
+                        return;
+                }
+        }
+        c->ns_pid = p->ns_pid;
+        c->umask = p->umask;
+        c->n_groups = p->n_groups;
+        memcpy(c->groups, p->groups, p->n_groups * sizeof(gid_t));
+        c->kept = true;
+}
+
 int sentry_target_proc(struct sentry_status_cache *c, pid_t pid, struct sentry_proc *p,
                        struct sb_err *err)
 {
@@ -237,10 +320,13 @@ int sentry_target_proc(struct sentry_status_cache *c, pid_t pid, struct sentry_p
         memset(p, 0, sizeof(*p));
         p->pid = pid;
         p->uid = p->gid = p->fsuid = p->fsgid = -1;
-        if (read_status(c, pid, status, sizeof(status)) < 0)
-                return sb_err_set(err, errno, "read `/proc/%d/status`", (int)pid);
-        if (sentry_parse_status(status, p) < 0)
-                return sb_err_set(err, EINVAL, "parse `/proc/%d/status`", (int)pid);
+        if (!(c->kept && c->pid == pid && c->pidfd >= 0 && read_kept(c, pid, p))) {
+                if (read_status(c, pid, status, sizeof(status)) < 0)
+                        return sb_err_set(err, errno, "read `/proc/%d/status`", (int)pid);
+                if (sentry_parse_status(status, p) < 0)
+                        return sb_err_set(err, EINVAL, "parse `/proc/%d/status`", (int)pid);
+                keep(c, pid, p);
+        }
 
         /* The sentry's own user namespace does not change: looked up once. */
         static char self[64];

@@ -47,16 +47,35 @@ bool sentry_path_via_magic_link(const char *path);
 /* The /proc directory and status file of the last task served, kept open:
  * a task making calls in a loop costs one pread instead of open, read and
  * close, and its root and user namespace are looked up from the directory
- * without walking /proc again. Both fds belong to that task's pid, not its
+ * without walking /proc again. The fds belong to that task's pid, not its
  * number: once the task is gone, reads and lookups through them fail
  * (ESRCH, ENOENT) and the files are opened again, so a reused pid is never
- * read through them. Zero-initialize with fd = dirfd = -1. */
+ * read through them.
+ *
+ * Where the profile lets it (policy_tables.identity_kept: the sentry sees
+ * every umask and setgroups call), the task's groups, umask and pid in its
+ * namespace are kept too, and the next calls read only what can change
+ * without the sentry seeing it (ids and capabilities: setuid() and execve()
+ * run in the kernel) through the task's pidfd (PIDFD_GET_INFO, Linux 6.13)
+ * and capget(2): a tenth of the status text's cost. Any umask or setgroups
+ * call forgets what was kept (sentry_status_cache_forget). */
 struct sentry_status_cache {
         pid_t pid;
-        int fd;
-        int dirfd;
+        int fd;    /* /proc/PID/status */
+        int dirfd; /* /proc/PID */
+        int pidfd; /* -1 where the kernel has no thread pidfds or PIDFD_GET_INFO */
+        bool may_keep;
+        bool kept; /* the fields below are the task's */
+        pid_t ns_pid;
+        unsigned umask;
+        size_t n_groups;
+        gid_t groups[SENTRY_MAX_GROUPS];
 };
+void sentry_status_cache_init(struct sentry_status_cache *c, bool may_keep);
+/* Closes what is kept open (may_keep stays). */
 void sentry_status_cache_drop(struct sentry_status_cache *c);
+/* A umask or setgroups call: the next call reads the status text again. */
+void sentry_status_cache_forget(struct sentry_status_cache *c);
 
 /* Fills *p from /proc/PID: the identity (ids, groups, capabilities, umask,
  * user namespace), which every decision needs. */

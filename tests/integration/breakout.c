@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -135,6 +137,57 @@ static int hammer(int nthreads, long calls)
         return hammer_bad == 0 ? 0 : 1;
 }
 
+/* Not attempts: the identity the sentry takes for its opens follows the
+ * caller's umask and setgroups calls (sentry/target.h). */
+
+/* Opens `path` (mode 0660, group 4242) for writing as fsuid 1000 with
+ * group 4242, then again after dropping every supplementary group. */
+static int groups_drop(const char *path)
+{
+        gid_t g = 4242;
+        long first, second;
+        int e1, e2;
+
+        if (setgroups(1, &g) < 0 || setfsgid(1000) < 0 || setfsuid(1000) < 0)
+                return report("groups_drop setup", -1, errno);
+        first = open_write(path);
+        e1 = errno;
+        if (setgroups(0, NULL) < 0)
+                return report("groups_drop setgroups", -1, errno);
+        second = open_write(path);
+        e2 = errno;
+        report("groups_drop first", first < 0 ? -1 : 0, e1);
+        return report("groups_drop second", second < 0 ? -1 : 0, e2);
+}
+
+static long create_in(const char *dir, const char *name)
+{
+        char p[4096];
+        snprintf(p, sizeof(p), "%s/%s", dir, name);
+        long fd = syscall(SYS_openat, AT_FDCWD, p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd >= 0)
+                close((int)fd);
+        return fd;
+}
+
+/* Creates DIR/a with umask 022, changes the umask to 077 with the 32-bit
+ * x86 call (int 0x80, umask is 60 there), creates DIR/b; prints the old
+ * mask the 32-bit call returned. */
+static int umask_i386(const char *dir)
+{
+        long old;
+
+        umask(022);
+        if (create_in(dir, "a") < 0)
+                return report("umask_i386 create a", -1, errno);
+        __asm__ volatile("int $0x80" : "=a"(old) : "a"(60L), "b"(077L) : "memory");
+        if (create_in(dir, "b") < 0)
+                return report("umask_i386 create b", -1, errno);
+        printf("umask_i386 old=%lo\n", old);
+        fflush(stdout);
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         if (argc < 2) {
@@ -147,6 +200,10 @@ int main(int argc, char **argv)
 
         if (strcmp(a, "hammer") == 0)
                 return hammer(argc > 2 ? atoi(argv[2]) : 8, argc > 3 ? atol(argv[3]) : 100);
+        if (strcmp(a, "groups_drop") == 0 && argc > 2)
+                return groups_drop(argv[2]);
+        if (strcmp(a, "umask_i386") == 0 && argc > 2)
+                return umask_i386(argv[2]);
 
         if (strcmp(a, "setns") == 0) {
                 int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

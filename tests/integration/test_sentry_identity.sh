@@ -74,3 +74,22 @@ cd /tmp/real && echo d >rel; echo e >/tmp/etcl/sb-emul-test; echo done')
 		assert_eq "e" "$(cat rootfs/etc/sb-emul-test)" "absolute symlink in the root" || return 1
 	[ ! -e /etc/sb-emul-test ] || fail "an absolute symlink reached the host's /etc"
 }
+
+# The sentry keeps a task's groups and umask between its calls and is told
+# of every change: after setgroups drops a group, an open that only that
+# group allowed is refused; a umask changed with the 32-bit x86 call (int
+# 0x80) applies to the next create as the native call does.
+test_kept_identity_follows_setgroups_and_umask() {
+	breakout_bundle || return 1
+	chmod 1777 rootfs/tmp
+	mkdir -p rootfs/grp && chmod 0755 rootfs/grp
+	echo keep >rootfs/grp/f && chown 0:4242 rootfs/grp/f && chmod 0660 rootfs/grp/f
+	local out
+	out=$(run_as 0 0 '[]' '["CAP_SETUID","CAP_SETGID"]' '/breakout groups_drop /grp/f')
+	assert_contains "$out" "groups_drop first rc=0 errno=0" &&
+		assert_contains "$out" "groups_drop second rc=-1 errno=EACCES" || return 1
+	assert_eq "keep" "$(cat rootfs/grp/f)" "content of /grp/f" || return 1
+	out=$(run_as 0 0 '[]' "$SPEC_CAPS" '/breakout umask_i386 /tmp && stat -c "%n %a" /tmp/a /tmp/b')
+	assert_contains "$out" "umask_i386 old=22" &&
+		assert_contains "$out" "/tmp/a 644" && assert_contains "$out" "/tmp/b 600"
+}

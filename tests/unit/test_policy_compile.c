@@ -313,6 +313,119 @@ static void load_shipped(const char *name, struct policy_profile *p, struct poli
         runtime_seccomp_release(ctx);
 }
 
+/* Compiles `rules` (a JSON list) with a sentry rule for mount, the default
+ * `def` and the x86_64 and x86 architectures; *text gets the filter (pfc). */
+static void compile_identity(const char *def, const char *rules, struct policy_profile *eff,
+                             struct policy_tables *t, char **text)
+{
+        char json[2048];
+        struct sb_err e = {0};
+        scmp_filter_ctx ctx = NULL;
+
+        snprintf(json, sizeof(json),
+                 "{\"name\": \"i\", \"defaultAction\": \"%s\", \"architectures\": "
+                 "[\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\"], \"rules\": [{\"names\": [\"mount\"], "
+                 "\"action\": \"sentry\"}%s%s]}",
+                 def, rules[0] ? ", " : "", rules);
+        effective(json, eff);
+        cr_assert_eq(policy_compile(eff, &ctx, t, &e), 0, "%s", e.msg);
+        *text = pfc(ctx);
+        runtime_seccomp_release(ctx);
+}
+
+/* `nr` on the architecture whose block starts with `arch` ends in `action`. */
+static bool filter_says(const char *text, const char *arch, int nr, const char *action)
+{
+        char want[128];
+        const char *block = strstr(text, arch), *next;
+
+        cr_assert_not_null(block, "no %s block in:\n%s", arch, text);
+        next = strstr(block + 1, "if ($arch ==");
+        snprintf(want, sizeof(want), "  if ($syscall == %d)\n    action %s;\n", nr, action);
+        const char *at = strstr(block, want);
+        return at != NULL && (next == NULL || at < next);
+}
+
+#define X86_64 "if ($arch == 3221225534)"
+#define X86    "if ($arch == 1073741827)"
+#define NOTIFY "0x7fc00000"
+
+Test(policy_compile, identity_calls_routed_for_the_sentry_to_see)
+{
+        struct policy_profile eff;
+        struct policy_tables t;
+        char *text;
+        int umask_nr = policy_syscall_nr("umask"), setgroups_nr = policy_syscall_nr("setgroups");
+
+        /* allowed by a rule: routed on both architectures (x86: umask 60,
+         * setgroups 81), the rest of the rule stays in the kernel */
+        compile_identity("errno",
+                         "{\"names\": [\"umask\", \"setgroups\", \"getpid\"], "
+                         "\"action\": \"allow\"}",
+                         &eff, &t, &text);
+        cr_assert(t.identity_kept);
+        cr_assert_eq(t.n_observed, 2);
+        cr_assert_str_eq(t.observed[0], "umask");
+        cr_assert_str_eq(t.observed[1], "setgroups");
+        cr_assert_eq(t.entries[umask_nr].outcomes, POLICY_OUT_ROUTED);
+        cr_assert_eq(t.entries[setgroups_nr].outcomes, POLICY_OUT_ROUTED);
+        cr_assert(filter_says(text, X86_64, umask_nr, NOTIFY), "%s", text);
+        cr_assert(filter_says(text, X86_64, setgroups_nr, NOTIFY), "%s", text);
+        cr_assert(filter_says(text, X86_64, policy_syscall_nr("getpid"), "ALLOW"), "%s", text);
+        cr_assert(filter_says(text, X86, 60, NOTIFY), "%s", text);
+        cr_assert(filter_says(text, X86, 81, NOTIFY), "%s", text);
+        /* setgroups32 gets the default (refused): nothing to see */
+        cr_assert_not(filter_says(text, X86, 206, NOTIFY), "%s", text);
+        free(text);
+        policy_tables_free(&t);
+        policy_profile_free(&eff);
+
+        /* allowed by the default: setgroups32 too (x86: 206) */
+        compile_identity("allow", "", &eff, &t, &text);
+        cr_assert(t.identity_kept);
+        cr_assert_eq(t.n_observed, 3);
+        cr_assert(filter_says(text, X86, 206, NOTIFY), "%s", text);
+        cr_assert(filter_says(text, X86_64, umask_nr, NOTIFY), "%s", text);
+        free(text);
+        policy_tables_free(&t);
+        policy_profile_free(&eff);
+
+        /* refused, or routed by a rule of the profile: seen without help */
+        compile_identity("errno",
+                         "{\"names\": [\"umask\"], \"action\": \"errno\"}, "
+                         "{\"names\": [\"setgroups\"], \"action\": \"log\"}",
+                         &eff, &t, &text);
+        cr_assert(t.identity_kept);
+        cr_assert_eq(t.n_observed, 0);
+        cr_assert_eq(t.entries[umask_nr].outcomes, POLICY_OUT_DENY);
+        free(text);
+        policy_tables_free(&t);
+        policy_profile_free(&eff);
+
+        /* allowed for some arguments only: left alone, nothing kept */
+        compile_identity("errno",
+                         "{\"names\": [\"umask\"], \"args\": [{\"index\": 0, \"op\": "
+                         "\"SCMP_CMP_EQ\", \"value\": 18}], \"action\": \"allow\"}",
+                         &eff, &t, &text);
+        cr_assert_not(t.identity_kept);
+        cr_assert_eq(t.entries[umask_nr].outcomes & POLICY_OUT_ROUTED, 0);
+        free(text);
+        policy_tables_free(&t);
+        policy_profile_free(&eff);
+
+        /* no sentry rule: nothing takes the target's identity, nothing routed */
+        struct sb_err e = {0};
+        effective("{\"name\": \"n\", \"defaultAction\": \"allow\", \"rules\": [{\"names\": "
+                  "[\"reboot\"], \"action\": \"errno\", \"record\": true}]}",
+                  &eff);
+        cr_assert_eq(policy_compile(&eff, NULL, &t, &e), 0, "%s", e.msg);
+        cr_assert_not(t.identity_kept);
+        cr_assert_eq(t.n_observed, 0);
+        cr_assert_eq(t.entries[umask_nr].outcomes, POLICY_OUT_ALLOW);
+        policy_tables_free(&t);
+        policy_profile_free(&eff);
+}
+
 Test(policy_shipped, every_profile_compiles_and_round_trips)
 {
         static const char *const names[] = {"default", "strict",     "web",  "database",
@@ -435,6 +548,12 @@ Test(policy_shipped, default_beats_docker_and_stays_compatible)
                 "default %zu\n",
                 counts(&t).reachable, theirs);
         cr_assert_lt(counts(&t).reachable, theirs);
+        /* Its opens take the caller's identity, which the sentry may keep:
+         * umask and setgroups reach it (and run as Docker lets them). */
+        cr_assert(t.identity_kept);
+        cr_assert_eq(t.n_observed, 2);
+        cr_assert_eq(t.entries[policy_syscall_nr("umask")].outcomes, POLICY_OUT_ROUTED);
+        cr_assert_eq(t.entries[policy_syscall_nr("setgroups")].outcomes, POLICY_OUT_ROUTED);
         /* The breakout class gets a decision. */
         static const char *const breakout[] = {"mount",
                                                "umount2",

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -216,6 +217,7 @@ static pid_t sleeper_in(mode_t mask, bool own_userns)
                 umask(mask);
                 if (own_userns && unshare(CLONE_NEWUSER) < 0)
                         _exit(1);
+                prctl(PR_SET_PDEATHSIG, SIGKILL); /* cleared by the new credentials */
                 (void)!write(ready[1], "r", 1);
                 pause();
                 _exit(0);
@@ -234,7 +236,8 @@ static pid_t sleeper(mode_t mask)
 
 Test(sentry_target, status_cache_follows_the_task_and_drops_the_dead)
 {
-        struct sentry_status_cache c = {.pid = 0, .fd = -1, .dirfd = -1};
+        struct sentry_status_cache c;
+        sentry_status_cache_init(&c, false);
         struct sentry_proc p;
         struct sb_err err;
         pid_t a = sleeper(027), b = sleeper(077);
@@ -265,7 +268,8 @@ Test(sentry_target, status_cache_follows_the_task_and_drops_the_dead)
 
 Test(sentry_target, user_namespace_and_root_through_the_kept_directory)
 {
-        struct sentry_status_cache c = {.pid = 0, .fd = -1, .dirfd = -1};
+        struct sentry_status_cache c;
+        sentry_status_cache_init(&c, false);
         struct sentry_proc p;
         struct sb_err err;
         struct stat want, got;
@@ -294,4 +298,82 @@ Test(sentry_target, user_namespace_and_root_through_the_kept_directory)
         waitpid(same, NULL, 0);
         sentry_status_cache_drop(&c);
         cr_assert_eq(c.dirfd, -1);
+}
+
+/* A child that changes its umask to 077 and, as root, its fsuid to 4321
+ * when told (a byte on `go`), and says so on `done`. */
+static pid_t changer(int go[2], int done[2])
+{
+        cr_assert_eq(pipe(go), 0);
+        cr_assert_eq(pipe(done), 0);
+        pid_t pid = fork();
+        if (pid == 0) {
+                char c;
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                umask(022);
+                (void)!write(done[1], "r", 1);
+                if (read(go[0], &c, 1) == 1) {
+                        umask(077);
+                        if (geteuid() == 0)
+                                setfsuid(4321);
+                        /* a change of credentials clears the death signal */
+                        prctl(PR_SET_PDEATHSIG, SIGKILL);
+                        (void)!write(done[1], "c", 1);
+                }
+                pause();
+                _exit(0);
+        }
+        char c;
+        cr_assert_eq(read(done[0], &c, 1), 1);
+        return pid;
+}
+
+Test(sentry_target, kept_identity_until_forgotten_the_rest_read_each_time)
+{
+        struct sentry_status_cache c;
+        struct sentry_proc p;
+        struct sb_err err;
+        int go[2], done[2];
+        char b;
+        pid_t pid = changer(go, done);
+
+        sentry_status_cache_init(&c, true);
+        cr_assert_eq(sentry_target_proc(&c, pid, &p, &err), 0, "%s", err.msg);
+        cr_assert_eq(p.umask, 022);
+        cr_assert_eq(p.fsuid, (long)geteuid());
+        cr_assert_eq(write(go[1], "g", 1), 1);
+        cr_assert_eq(read(done[0], &b, 1), 1);
+
+        cr_assert_eq(sentry_target_proc(&c, pid, &p, &err), 0, "%s", err.msg);
+        if (c.kept) {
+                /* kept: the umask it had (no umask call was seen) ... */
+                cr_assert_eq(p.umask, 022);
+                cr_assert_geq(c.pidfd, 0);
+        } else {
+                cr_log_warn("no PIDFD_GET_INFO here: the status text at every call");
+                cr_assert_eq(p.umask, 077);
+        }
+        /* ... and the ids as they are now */
+        if (geteuid() == 0)
+                cr_assert_eq(p.fsuid, 4321);
+        cr_assert_eq(p.uid, (long)geteuid());
+
+        /* a umask call was seen: read again */
+        sentry_status_cache_forget(&c);
+        cr_assert_eq(sentry_target_proc(&c, pid, &p, &err), 0, "%s", err.msg);
+        cr_assert_eq(p.umask, 077);
+        sentry_status_cache_drop(&c);
+
+        /* a profile that lets calls change them unseen: nothing kept */
+        sentry_status_cache_init(&c, false);
+        cr_assert_eq(sentry_target_proc(&c, pid, &p, &err), 0, "%s", err.msg);
+        cr_assert_not(c.kept);
+        cr_assert_eq(c.pidfd, -1);
+        sentry_status_cache_drop(&c);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        close(go[0]);
+        close(go[1]);
+        close(done[0]);
+        close(done[1]);
 }
