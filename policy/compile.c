@@ -101,6 +101,37 @@ const char *const *policy_identity_names(void)
         return identity_names;
 }
 
+/* The numbers of t->observed on the native architecture (in every filter)
+ * and on each the profile lists. */
+static void observed_calls(const struct policy_profile *p, struct policy_tables *t)
+{
+        const size_t cap = sizeof(t->calls) / sizeof(t->calls[0]);
+
+        t->n_calls = 0;
+        for (size_t a = 0; t->n_observed > 0 && a <= p->architectures.count; a++) {
+                uint32_t token = seccomp_arch_native();
+                if (a > 0 && runtime_seccomp_arch(p->architectures.items[a - 1], &token) < 0)
+                        continue;
+                if (token == SCMP_ARCH_NATIVE)
+                        token = seccomp_arch_native();
+                for (size_t i = 0; i < t->n_observed; i++) {
+                        int nr = seccomp_syscall_resolve_name_arch(token, t->observed[i]);
+                        if (nr < 0)
+                                continue;
+                        if (t->n_calls == cap) {
+                                t->identity_kept = false; /* cannot tell them all */
+                                return;
+                        }
+                        /* x32 calls come with x86_64's audit arch and the x32
+                         * bit in the number, which libseccomp's numbers carry. */
+                        t->calls[t->n_calls++] = (struct policy_observed_call){
+                            .arch = token == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : token,
+                            .nr = nr,
+                            .name = t->observed[i]};
+                }
+        }
+}
+
 /* Whether the sentry may keep a task's groups and umask between its calls,
  * and which of the calls that change them are routed only so that it sees
  * them (tables.h). `def_a` is the filter's default action, which the calls
@@ -136,6 +167,7 @@ static void plan_identity(const struct policy_profile *p, struct policy_tables *
                         t->identity_kept = false;
                 }
         }
+        observed_calls(p, t);
 }
 
 /* ---- the OCI seccomp section being built ---- */

@@ -65,10 +65,18 @@ struct policy_tables {
          * the target's identity) and each of policy_identity_names() is
          * refused, routed, or observed on every architecture. `observed`
          * lists the names the compiler routed only for that (the profile
-         * allows them): the sentry forgets what it kept and lets them run. */
+         * allows them): the sentry forgets what it kept and lets them run.
+         * `calls` are their numbers on every architecture of the filter,
+         * computed here so that the sentry looks nothing up. */
         bool identity_kept;
         const char *observed[3];
         size_t n_observed;
+        struct policy_observed_call {
+                uint32_t arch; /* AUDIT_ARCH_*, as in seccomp_data */
+                int nr;
+                const char *name;
+        } calls[24];
+        size_t n_calls;
 };
 
 /* The calls that change the part of a task's identity the sentry keeps:

@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "policy/syscalls.h"
-#include "runtime/seccomp_oci.h"
 #include "sentry/rules.h"
 
 static bool allows(struct policy_verdict v)
@@ -301,52 +300,18 @@ static void config_refusal(struct sentry_state *s, struct sentry_request *r, int
         apply(s, r, (struct policy_verdict){POLICY_ACT_ERRNO, errnum, true}, false);
 }
 
-void sentry_observed_calls(struct sentry_state *s)
-{
-        const struct policy_tables *t = s->cfg->policy;
-        const size_t cap = sizeof(s->observed) / sizeof(s->observed[0]);
-
-        s->n_observed = 0;
-        if (t == NULL || t->n_observed == 0)
-                return;
-        /* The native architecture is in every filter, listed or not. */
-        for (size_t a = 0; a <= t->profile->architectures.count; a++) {
-                uint32_t token = seccomp_arch_native();
-                if (a > 0 &&
-                    runtime_seccomp_arch(t->profile->architectures.items[a - 1], &token) < 0)
-                        continue;
-                if (token == SCMP_ARCH_NATIVE)
-                        token = seccomp_arch_native();
-                for (size_t i = 0; i < t->n_observed; i++) {
-                        int nr = seccomp_syscall_resolve_name_arch(token, t->observed[i]);
-                        if (nr < 0)
-                                continue;
-                        if (s->n_observed == cap) {
-                                /* cannot tell them all: keep nothing */
-                                s->status.may_keep = false;
-                                return;
-                        }
-                        /* x32 calls come with x86_64's audit arch and the x32 bit
-                         * in the number, which libseccomp's numbers carry. */
-                        s->observed[s->n_observed].arch =
-                            token == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : token;
-                        s->observed[s->n_observed].nr = nr;
-                        s->observed[s->n_observed].name = t->observed[i];
-                        s->n_observed++;
-                }
-        }
-}
-
 /* A umask or setgroups call: what the sentry kept of the caller's identity
  * (and of every task sharing its umask) is stale from now on. Returns the
  * call's name when it was routed only for the sentry to see it (the profile
  * allows it: a number-only decision), else NULL. */
 static const char *identity_call(struct sentry_state *s, const struct seccomp_notif *req)
 {
-        for (size_t i = 0; i < s->n_observed; i++)
-                if (s->observed[i].arch == req->data.arch && s->observed[i].nr == req->data.nr) {
+        const struct policy_tables *t = s->cfg->policy;
+
+        for (size_t i = 0; t != NULL && i < t->n_calls; i++)
+                if (t->calls[i].arch == req->data.arch && t->calls[i].nr == req->data.nr) {
                         sentry_status_cache_forget(&s->status);
-                        return s->observed[i].name;
+                        return t->calls[i].name;
                 }
         /* Routed by a rule of the profile (log, record ...): decided below. */
         const char *n = req->data.arch == s->native_arch ? policy_syscall_name(req->data.nr) : NULL;

@@ -106,7 +106,6 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *e
                 strcpy(s.hostname, "localhost");
         s.native_arch = seccomp_arch_native();
         sentry_status_cache_init(&s.status, cfg->policy != NULL && cfg->policy->identity_kept);
-        sentry_observed_calls(&s);
         if (seccomp_notify_alloc(&s.req, &s.resp) < 0) {
                 sb_err_set(err, ENOMEM, "sentry: seccomp_notify_alloc");
                 goto out;

@@ -23,19 +23,7 @@ struct sentry_state {
         struct seccomp_notif_resp *resp;
         json_t *learned; /* learn mode: the (syscall, argument class) keys recorded so far */
         struct sentry_status_cache status;
-        /* The calls routed only for the sentry to see (policy_tables.observed),
-         * on every architecture of the profile: (AUDIT_ARCH_*, number). */
-        struct {
-                uint32_t arch;
-                int nr;
-                const char *name;
-        } observed[24];
-        size_t n_observed;
 };
-
-/* Fills s->observed from the profile's architectures. Call it after the
- * status cache is set up: when they do not all fit, nothing is kept. */
-void sentry_observed_calls(struct sentry_state *s);
 
 /* One notification being handled. */
 struct sentry_request {

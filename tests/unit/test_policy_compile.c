@@ -376,6 +376,17 @@ Test(policy_compile, identity_calls_routed_for_the_sentry_to_see)
         cr_assert(filter_says(text, X86, 81, NOTIFY), "%s", text);
         /* setgroups32 gets the default (refused): nothing to see */
         cr_assert_not(filter_says(text, X86, 206, NOTIFY), "%s", text);
+        /* the numbers the sentry knows them by: native (also listed) and x86 */
+        bool seen[3] = {false};
+        for (size_t i = 0; i < t.n_calls; i++) {
+                const struct policy_observed_call *c = &t.calls[i];
+                seen[0] |= c->arch == SCMP_ARCH_X86_64 && c->nr == umask_nr &&
+                           strcmp(c->name, "umask") == 0;
+                seen[1] |= c->arch == SCMP_ARCH_X86 && c->nr == 60 && strcmp(c->name, "umask") == 0;
+                seen[2] |=
+                    c->arch == SCMP_ARCH_X86 && c->nr == 81 && strcmp(c->name, "setgroups") == 0;
+        }
+        cr_assert(seen[0] && seen[1] && seen[2], "%zu calls", t.n_calls);
         free(text);
         policy_tables_free(&t);
         policy_profile_free(&eff);
