@@ -315,8 +315,8 @@ static void load_shipped(const char *name, struct policy_profile *p, struct poli
 
 /* Compiles `rules` (a JSON list) with a sentry rule for mount, the default
  * `def` and the x86_64 and x86 architectures; *text gets the filter (pfc). */
-static void compile_identity(const char *def, const char *rules, struct policy_profile *eff,
-                             struct policy_tables *t, char **text)
+static void compile_identity(const char *def, const char *rules, bool kept, size_t n_observed,
+                             struct policy_profile *eff, struct policy_tables *t, char **text)
 {
         char json[2048];
         struct sb_err e = {0};
@@ -331,6 +331,15 @@ static void compile_identity(const char *def, const char *rules, struct policy_p
         cr_assert_eq(policy_compile(eff, &ctx, t, &e), 0, "%s", e.msg);
         *text = pfc(ctx);
         runtime_seccomp_release(ctx);
+        cr_assert_eq(t->identity_kept, kept, "%s", rules);
+        cr_assert_eq(t->n_observed, n_observed, "%s", rules);
+}
+
+static void identity_done(struct policy_profile *eff, struct policy_tables *t, char *text)
+{
+        free(text);
+        policy_tables_free(t);
+        policy_profile_free(eff);
 }
 
 /* `nr` on the architecture whose block starts with `arch` ends in `action`. */
@@ -362,9 +371,7 @@ Test(policy_compile, identity_calls_routed_for_the_sentry_to_see)
         compile_identity("errno",
                          "{\"names\": [\"umask\", \"setgroups\", \"getpid\"], "
                          "\"action\": \"allow\"}",
-                         &eff, &t, &text);
-        cr_assert(t.identity_kept);
-        cr_assert_eq(t.n_observed, 2);
+                         true, 2, &eff, &t, &text);
         cr_assert_str_eq(t.observed[0], "umask");
         cr_assert_str_eq(t.observed[1], "setgroups");
         cr_assert_eq(t.entries[umask_nr].outcomes, POLICY_OUT_ROUTED);
@@ -387,42 +394,29 @@ Test(policy_compile, identity_calls_routed_for_the_sentry_to_see)
                     c->arch == SCMP_ARCH_X86 && c->nr == 81 && strcmp(c->name, "setgroups") == 0;
         }
         cr_assert(seen[0] && seen[1] && seen[2], "%zu calls", t.n_calls);
-        free(text);
-        policy_tables_free(&t);
-        policy_profile_free(&eff);
+        identity_done(&eff, &t, text);
 
         /* allowed by the default: setgroups32 too (x86: 206) */
-        compile_identity("allow", "", &eff, &t, &text);
-        cr_assert(t.identity_kept);
-        cr_assert_eq(t.n_observed, 3);
+        compile_identity("allow", "", true, 3, &eff, &t, &text);
         cr_assert(filter_says(text, X86, 206, NOTIFY), "%s", text);
         cr_assert(filter_says(text, X86_64, umask_nr, NOTIFY), "%s", text);
-        free(text);
-        policy_tables_free(&t);
-        policy_profile_free(&eff);
+        identity_done(&eff, &t, text);
 
         /* refused, or routed by a rule of the profile: seen without help */
         compile_identity("errno",
                          "{\"names\": [\"umask\"], \"action\": \"errno\"}, "
                          "{\"names\": [\"setgroups\"], \"action\": \"log\"}",
-                         &eff, &t, &text);
-        cr_assert(t.identity_kept);
-        cr_assert_eq(t.n_observed, 0);
+                         true, 0, &eff, &t, &text);
         cr_assert_eq(t.entries[umask_nr].outcomes, POLICY_OUT_DENY);
-        free(text);
-        policy_tables_free(&t);
-        policy_profile_free(&eff);
+        identity_done(&eff, &t, text);
 
         /* allowed for some arguments only: left alone, nothing kept */
         compile_identity("errno",
                          "{\"names\": [\"umask\"], \"args\": [{\"index\": 0, \"op\": "
                          "\"SCMP_CMP_EQ\", \"value\": 18}], \"action\": \"allow\"}",
-                         &eff, &t, &text);
-        cr_assert_not(t.identity_kept);
+                         false, 0, &eff, &t, &text);
         cr_assert_eq(t.entries[umask_nr].outcomes & POLICY_OUT_ROUTED, 0);
-        free(text);
-        policy_tables_free(&t);
-        policy_profile_free(&eff);
+        identity_done(&eff, &t, text);
 
         /* no sentry rule: nothing takes the target's identity, nothing routed */
         struct sb_err e = {0};
