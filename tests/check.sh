@@ -62,9 +62,13 @@ step "unit tests" ./build/unit_tests --jobs 2
 step "schema" bash tests/schema/run.sh build
 step "memcheck (valgrind, pure modules)" bash tests/memcheck.sh build
 step "integration" env SANDBOX="$PWD/build/sandbox" bash tests/integration/run.sh
-# this host's cgroups are hybrid; these files again on a pure cgroup v2 machine
+# this host's cgroups are hybrid; these files again on a pure cgroup v2 machine,
+# whose kernel (Debian's 6.1) also lacks what the sentry uses where it can
+# (SYNC_WAKE_UP, thread pidfds, PIDFD_GET_INFO): its identity tests there
+# take the paths without them
 step "integration (pure cgroup v2 machine)" bash tests/vm/run.sh build/sandbox \
-	tests/integration/test_cgroups.sh tests/integration/test_exec.sh
+	tests/integration/test_cgroups.sh tests/integration/test_exec.sh \
+	tests/integration/test_sentry_identity.sh
 step "e2e (docker, containerd, podman)" bash tests/e2e/run.sh build/sandbox
 
 step "build (ASan+UBSan)" build build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON
