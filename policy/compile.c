@@ -101,6 +101,14 @@ const char *const *policy_identity_names(void)
         return identity_names;
 }
 
+static bool is_observed(const struct policy_tables *t, const char *name)
+{
+        for (size_t i = 0; i < t->n_observed; i++)
+                if (strcmp(t->observed[i], name) == 0)
+                        return true;
+        return false;
+}
+
 /* The numbers of t->observed on the native architecture (in every filter)
  * and on each the profile lists. */
 static void observed_calls(const struct policy_profile *p, struct policy_tables *t)
@@ -150,7 +158,22 @@ static void plan_identity(const struct policy_profile *p, struct policy_tables *
                 int nr = policy_syscall_nr(*n);
 
                 if (nr < 0) {
-                        if (def_a == OCI_SCMP_ACT_ALLOW || def_a == OCI_SCMP_ACT_LOG)
+                        /* A syscall of other architectures only (setgroups32):
+                         * no table entry, so what the rules naming it say. */
+                        enum oci_seccomp_action a = def_a;
+                        int en, naming = 0;
+                        const struct policy_rule *r = NULL;
+                        for (size_t i = 0; i < p->n_rules; i++)
+                                for (size_t k = 0; k < p->rules[i].n_names; k++)
+                                        if (strcmp(p->rules[i].names[k], *n) == 0) {
+                                                naming++;
+                                                r = &p->rules[i];
+                                        }
+                        if (naming == 1 && unconditional(r))
+                                kernel_action(&r->verdict, &a, &en);
+                        else if (naming > 0)
+                                t->identity_kept = false; /* conditions: read each time */
+                        if (naming <= 1 && (a == OCI_SCMP_ACT_ALLOW || a == OCI_SCMP_ACT_LOG))
                                 t->observed[t->n_observed++] = *n;
                         continue;
                 }
@@ -581,9 +604,13 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
                         goto nomem;
                 for (size_t k = 0; k < r->n_names; k++) {
                         int nr = policy_syscall_nr(r->names[k]);
-                        if (nr < 0)
-                                continue; /* optional, not on this architecture */
-                        if (observed_nr[nr])
+                        /* A syscall of the profile's other architectures only
+                         * (getuid32, mmap2 ... of x86) stays: libseccomp
+                         * places it there. One it does not know at all is
+                         * optional. */
+                        if (nr == -1)
+                                continue;
+                        if (nr >= 0 ? observed_nr[nr] : is_observed(t, r->names[k]))
                                 continue; /* routed below, for the sentry to see */
                         if (guard && strcmp(r->names[k], "seccomp") == 0)
                                 continue;

@@ -107,12 +107,46 @@ int policy_profile_find(const char *ref, const char *base_dir, char **path_out, 
 
 /* ---- flatten ---- */
 
-/* Copies rule `r` (of profile `pname`) with its names expanded to native
- * syscall names, minus those in `taken`; marks the names in `mine`. An
- * empty result (everything taken by a child) gives names == NULL. */
-static int copy_rule(const struct policy_rule *r, const char *pname, size_t idx, const bool *taken,
-                     bool *mine, struct policy_rule *o)
+/* Names of syscalls of the profile's other architectures only (getuid32,
+ * mmap2 ... of x86 on x86_64): no native number to index them by. */
+struct other_names {
+        const char **v;
+        size_t n, cap;
+};
+
+static bool other_has(const struct other_names *s, const char *name)
 {
+        for (size_t i = 0; i < s->n; i++)
+                if (strcmp(s->v[i], name) == 0)
+                        return true;
+        return false;
+}
+
+static int other_add(struct other_names *s, const char *name)
+{
+        if (other_has(s, name))
+                return 0;
+        if (s->n == s->cap) {
+                size_t cap = s->cap ? s->cap * 2 : 16;
+                const char **tmp = realloc(s->v, cap * sizeof(*tmp));
+                if (tmp == NULL)
+                        return -1;
+                s->v = tmp;
+                s->cap = cap;
+        }
+        s->v[s->n++] = name;
+        return 0;
+}
+
+/* Copies rule `r` (of profile `pname`) with its names expanded to syscall
+ * names, minus those in `taken` (native numbers) and `taken_other`; marks
+ * the names in `mine` and `mine_other`. An empty result (everything taken
+ * by a child) gives names == NULL. */
+static int copy_rule(const struct policy_rule *r, const char *pname, size_t idx, const bool *taken,
+                     bool *mine, const struct other_names *taken_other,
+                     struct other_names *mine_other, struct policy_rule *o)
+{
+        struct other_names seen_other = {0};
         bool seen[POLICY_SYSCALL_NR_MAX] = {0};
         size_t cap = 0, n = 0;
         char **names = NULL;
@@ -132,11 +166,20 @@ static int copy_rule(const struct policy_rule *r, const char *pname, size_t idx,
                 for (; *list != NULL; list++) {
                         int nr = policy_syscall_nr(*list);
 
-                        /* Not on this architecture: optional rule or group member. */
-                        if (nr < 0 || nr >= POLICY_SYSCALL_NR_MAX || seen[nr] || taken[nr])
-                                continue;
-                        seen[nr] = true;
-                        mine[nr] = true;
+                        if (nr == -2) {
+                                /* A syscall of other architectures only: kept
+                                 * for the filter's sections of those. */
+                                if (other_has(&seen_other, *list) || other_has(taken_other, *list))
+                                        continue;
+                                if (other_add(&seen_other, *list) < 0 ||
+                                    other_add(mine_other, *list) < 0)
+                                        goto nomem;
+                        } else if (nr < 0 || nr >= POLICY_SYSCALL_NR_MAX || seen[nr] || taken[nr]) {
+                                continue; /* unknown to libseccomp: optional */
+                        } else {
+                                seen[nr] = true;
+                                mine[nr] = true;
+                        }
                         if (n == cap) {
                                 char **tmp;
 
@@ -151,13 +194,18 @@ static int copy_rule(const struct policy_rule *r, const char *pname, size_t idx,
                         n++;
                 }
         }
+        size_t seen_other_n = seen_other.n;
+        free(seen_other.v);
+        seen_other.v = NULL;
         o->names = names;
         o->n_names = n;
         if (n == 0)
                 return 0;
         o->verdict = r->verdict;
         o->otherwise = r->otherwise;
-        o->optional = r->optional;
+        /* names of other architectures only (also from a group): the rule
+         * reads back as it was only when marked optional */
+        o->optional = r->optional || seen_other_n > 0;
         if (r->n_args > 0) {
                 o->args = malloc(r->n_args * sizeof(*o->args));
                 if (o->args == NULL)
@@ -193,6 +241,7 @@ static int copy_rule(const struct policy_rule *r, const char *pname, size_t idx,
         }
         return 0;
 nomem:
+        free(seen_other.v);
         for (size_t i = 0; i < n; i++)
                 free(names[i]);
         free(names);
@@ -246,6 +295,7 @@ int policy_profile_flatten(const struct policy_profile *const *chain, size_t n,
         const struct policy_profile *top;
         bool taken[POLICY_SYSCALL_NR_MAX] = {0};
         bool mine[POLICY_SYSCALL_NR_MAX];
+        struct other_names taken_other = {0}, mine_other = {0};
         struct policy_rule **per = NULL;
         size_t *per_n = NULL, total = 0;
         int rc = -1;
@@ -264,13 +314,15 @@ int policy_profile_flatten(const struct policy_profile *const *chain, size_t n,
                 const struct policy_profile *p = chain[k];
 
                 memset(mine, 0, sizeof(mine));
+                mine_other.n = 0;
                 per[k] = calloc(p->n_rules ? p->n_rules : 1, sizeof(struct policy_rule));
                 if (per[k] == NULL)
                         goto nomem;
                 for (size_t i = 0; i < p->n_rules; i++) {
                         struct policy_rule *o = &per[k][per_n[k]];
 
-                        if (copy_rule(&p->rules[i], p->name, i, taken, mine, o) < 0) {
+                        if (copy_rule(&p->rules[i], p->name, i, taken, mine, &taken_other,
+                                      &mine_other, o) < 0) {
                                 per_n[k]++; /* freed below */
                                 goto nomem;
                         }
@@ -281,6 +333,9 @@ int policy_profile_flatten(const struct policy_profile *const *chain, size_t n,
                 }
                 for (size_t s = 0; s < POLICY_SYSCALL_NR_MAX; s++)
                         taken[s] |= mine[s];
+                for (size_t s = 0; s < mine_other.n; s++)
+                        if (other_add(&taken_other, mine_other.v[s]) < 0)
+                                goto nomem;
                 total += per_n[k];
         }
 
@@ -333,6 +388,8 @@ out:
         }
         free(per);
         free(per_n);
+        free(taken_other.v);
+        free(mine_other.v);
         if (rc < 0)
                 policy_profile_free(out);
         return rc;

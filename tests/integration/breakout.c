@@ -172,10 +172,10 @@ static long create_in(const char *dir, const char *name)
 
 /* Creates DIR/a with umask 022, changes the umask to 077 with the 32-bit
  * x86 call (int 0x80, umask is 60 there), creates DIR/b; prints the old
- * mask the 32-bit call returned. */
+ * mask the 32-bit call returned, and what x86's own getuid32 (199) says. */
 static int umask_i386(const char *dir)
 {
-        long old;
+        long old, uid;
 
         umask(022);
         if (create_in(dir, "a") < 0)
@@ -183,7 +183,8 @@ static int umask_i386(const char *dir)
         __asm__ volatile("int $0x80" : "=a"(old) : "a"(60L), "b"(077L) : "memory");
         if (create_in(dir, "b") < 0)
                 return report("umask_i386 create b", -1, errno);
-        printf("umask_i386 old=%lo\n", old);
+        __asm__ volatile("int $0x80" : "=a"(uid) : "a"(199L) : "memory");
+        printf("umask_i386 old=%lo getuid32=%ld\n", old, uid);
         fflush(stdout);
         return 0;
 }

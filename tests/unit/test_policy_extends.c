@@ -129,3 +129,46 @@ Test(policy_groups, required_groups_exist)
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
                 cr_assert_not_null(policy_group_find(names[i]), "%s", names[i]);
 }
+
+/* Names of syscalls that exist only on the profile's other architectures
+ * (x86's getuid32 on x86_64) stay in the effective profile, so that the
+ * filter's x86 section gets them, and a child takes them over by name. */
+Test(policy_extends, syscalls_of_other_architectures_kept_and_taken_over)
+{
+        const char *parent = "{\"name\": \"p\", \"defaultAction\": \"errno\", \"rules\": ["
+                             "{\"names\": [\"getuid32\", \"getpid\", \"mmap2\"], \"action\": "
+                             "\"allow\", \"optional\": true},"
+                             "{\"names\": [\"@mount\"], \"action\": \"errno\"}]}";
+        const char *child = "{\"name\": \"c\", \"extends\": \"p\", \"rules\": [{\"names\": [\"getuid32\"], "
+                            "\"action\": \"errno\", \"errno\": \"EACCES\", \"optional\": true}]}";
+        struct policy_profile pp, cp, eff;
+        const struct policy_profile *chain[2] = {&pp, &cp};
+        struct sb_err e = {0};
+
+        cr_assert_eq(policy_profile_parse("p.json", parent, strlen(parent), &pp, NULL, &e), 0, "%s",
+                     e.msg);
+        cr_assert_eq(policy_profile_parse("c.json", child, strlen(child), &cp, NULL, &e), 0, "%s",
+                     e.msg);
+        cr_assert_eq(policy_profile_flatten(chain, 2, &eff, &e), 0, "%s", e.msg);
+        cr_assert_eq(policy_syscall_nr("getuid32"), -2, "getuid32 is x86's only");
+        const struct policy_rule *r = rule_for(&eff, "getuid32");
+        cr_assert_not_null(r);
+        cr_assert_eq(r->verdict.errnum, EACCES, "the child's rule, not the parent's");
+        cr_assert_str_eq(r->origin, "c.rules[0]");
+        cr_assert(r->optional);
+        r = rule_for(&eff, "mmap2");
+        cr_assert_not_null(r);
+        cr_assert_eq(r->verdict.action, POLICY_ACT_ALLOW);
+        cr_assert_eq(rule_for(&eff, "getpid"), r);
+        for (size_t k = 0; k < r->n_names; k++)
+                cr_assert_str_neq(r->names[k], "getuid32", "named twice");
+        /* a group's member of x86 only (umount) is kept, and the rule
+         * reads back: it is marked optional */
+        r = rule_for(&eff, "umount");
+        cr_assert_not_null(r);
+        cr_assert(r->optional);
+        cr_assert_eq(rule_for(&eff, "umount2"), r);
+        policy_profile_free(&eff);
+        policy_profile_free(&pp);
+        policy_profile_free(&cp);
+}
