@@ -139,8 +139,9 @@ Test(policy_extends, syscalls_of_other_architectures_kept_and_taken_over)
                              "{\"names\": [\"getuid32\", \"getpid\", \"mmap2\"], \"action\": "
                              "\"allow\", \"optional\": true},"
                              "{\"names\": [\"@mount\"], \"action\": \"errno\"}]}";
-        const char *child = "{\"name\": \"c\", \"extends\": \"p\", \"rules\": [{\"names\": [\"getuid32\"], "
-                            "\"action\": \"errno\", \"errno\": \"EACCES\", \"optional\": true}]}";
+        const char *child =
+            "{\"name\": \"c\", \"extends\": \"p\", \"rules\": [{\"names\": [\"getuid32\"], "
+            "\"action\": \"errno\", \"errno\": \"EACCES\", \"optional\": true}]}";
         struct policy_profile pp, cp, eff;
         const struct policy_profile *chain[2] = {&pp, &cp};
         struct sb_err e = {0};
