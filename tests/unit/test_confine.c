@@ -19,6 +19,10 @@
 #include "runtime/seccomp_oci.h"
 #include "runtime/terminal.h"
 
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
 static void on_usr1(int sig)
 {
         (void)sig;
@@ -94,6 +98,71 @@ Test(confine, routed_call_waits_through_a_handled_signal)
         cr_assert_eq(waitpid(child, &status, 0), child);
         cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
         close(fd);
+        close(sv[0]);
+        runtime_confinement_free(&c);
+}
+
+/* A kernel that refuses the flag: a filter of the test's own makes
+ * seccomp() with WAIT_KILLABLE_RECV fail with `refuse`. The child loads
+ * the confinement after it; exit status 2 when the load failed with that
+ * errno, else (loaded) 0 when getppid came back as 4242 from the listener,
+ * or 6 at once when `call` is false. */
+static pid_t load_where_refused(struct runtime_confinement *c, int refuse, bool call, int sv[2])
+{
+        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        pid_t child = fork();
+        cr_assert_geq(child, 0);
+        if (child == 0) {
+                struct sb_err e = {0};
+                scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+                close(sv[0]);
+                c->sentry_conn = sv[1];
+                if (ctx == NULL ||
+                    seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)refuse), SCMP_SYS(seccomp), 1,
+                                     SCMP_A1(SCMP_CMP_MASKED_EQ,
+                                             SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+                                             SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) < 0 ||
+                    seccomp_load(ctx) < 0)
+                        _exit(4);
+                if (runtime_confinement_load(c, &e) < 0)
+                        _exit(e.errnum == refuse ? 2 : 5);
+                if (!call)
+                        _exit(6);
+                _exit(syscall(SYS_getppid) == 4242 ? 0 : 3);
+        }
+        close(sv[1]);
+        return child;
+}
+
+/* Kernels before 5.19 answer EINVAL to the flag: the filter is loaded
+ * without it and routes as before. Any other refusal is an error. */
+Test(confine, loads_without_wait_killable_where_the_kernel_lacks_it)
+{
+        struct runtime_confinement c;
+        struct seccomp_notif req;
+        struct seccomp_notif_resp resp;
+        struct sb_err e = {0};
+        char name[64];
+        int sv[2], status;
+
+        routing_confinement(&c);
+        pid_t child = load_where_refused(&c, EINVAL, true, sv);
+        int fd = runtime_recv_fd(sv[0], name, sizeof(name), &e);
+        cr_assert_geq(fd, 0, "no listener after the fallback: %s", e.msg);
+        memset(&req, 0, sizeof(req));
+        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req), 0, "RECV: %s", strerror(errno));
+        resp = (struct seccomp_notif_resp){.id = req.id, .val = 4242};
+        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp), 0, "SEND: %s", strerror(errno));
+        cr_assert_eq(waitpid(child, &status, 0), child);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+        close(fd);
+        close(sv[0]);
+
+        child = load_where_refused(&c, EPERM, false, sv);
+        cr_assert_eq(waitpid(child, &status, 0), child);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+                  "EPERM to the flag must fail the load, child status %#x", status);
         close(sv[0]);
         runtime_confinement_free(&c);
 }
