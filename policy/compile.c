@@ -96,11 +96,6 @@ static bool unconditional(const struct policy_rule *r)
 
 static const char *const identity_names[] = {"umask", "setgroups", "setgroups32", NULL};
 
-const char *const *policy_identity_names(void)
-{
-        return identity_names;
-}
-
 static bool is_observed(const struct policy_tables *t, const char *name)
 {
         for (size_t i = 0; i < t->n_observed; i++)
@@ -109,13 +104,19 @@ static bool is_observed(const struct policy_tables *t, const char *name)
         return false;
 }
 
+static bool add_call(struct policy_tables *t, uint32_t arch, int nr, const char *name,
+                     bool only_seen)
+{
+        if (t->n_calls == sizeof(t->calls) / sizeof(t->calls[0]))
+                return false;
+        t->calls[t->n_calls++] = (struct policy_identity_call){arch, nr, name, only_seen};
+        return true;
+}
+
 /* The numbers of t->observed on the native architecture (in every filter)
  * and on each the profile lists. */
 static void observed_calls(const struct policy_profile *p, struct policy_tables *t)
 {
-        const size_t cap = sizeof(t->calls) / sizeof(t->calls[0]);
-
-        t->n_calls = 0;
         for (size_t a = 0; t->n_observed > 0 && a <= p->architectures.count; a++) {
                 uint32_t token = seccomp_arch_native();
                 if (a > 0 && runtime_seccomp_arch(p->architectures.items[a - 1], &token) < 0)
@@ -124,27 +125,43 @@ static void observed_calls(const struct policy_profile *p, struct policy_tables 
                         token = seccomp_arch_native();
                 for (size_t i = 0; i < t->n_observed; i++) {
                         int nr = seccomp_syscall_resolve_name_arch(token, t->observed[i]);
-                        if (nr < 0)
-                                continue;
-                        if (t->n_calls == cap) {
+                        /* x32 calls come with x86_64's audit arch and the x32
+                         * bit in the number, which libseccomp's numbers carry. */
+                        if (nr >= 0 &&
+                            !add_call(t, token == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : token, nr,
+                                      t->observed[i], true)) {
                                 t->identity_kept = false; /* cannot tell them all */
                                 return;
                         }
-                        /* x32 calls come with x86_64's audit arch and the x32
-                         * bit in the number, which libseccomp's numbers carry. */
-                        t->calls[t->n_calls++] = (struct policy_observed_call){
-                            .arch = token == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : token,
-                            .nr = nr,
-                            .name = t->observed[i]};
                 }
         }
 }
 
+/* The one kernel action for every call of `name`, which no native number
+ * indexes (setgroups32 here): the default when no rule names it, the rule's
+ * when one rule names it without conditions; false when conditions decide. */
+static bool other_arch_action(const struct policy_profile *p, const char *name,
+                              enum oci_seccomp_action def_a, enum oci_seccomp_action *a)
+{
+        const struct policy_rule *r = NULL;
+        int naming = 0, en;
+
+        for (size_t i = 0; i < p->n_rules; i++)
+                for (size_t k = 0; k < p->rules[i].n_names; k++)
+                        if (strcmp(p->rules[i].names[k], name) == 0) {
+                                naming++;
+                                r = &p->rules[i];
+                        }
+        *a = def_a;
+        if (naming == 1 && unconditional(r))
+                kernel_action(&r->verdict, a, &en);
+        return naming == 0 || (naming == 1 && unconditional(r));
+}
+
 /* Whether the sentry may keep a task's groups and umask between its calls,
- * and which of the calls that change them are routed only so that it sees
- * them (tables.h). `def_a` is the filter's default action, which the calls
- * of a name that is no syscall here (setgroups32) get on the architectures
- * that have it. */
+ * which of the calls that change them are routed only so that it sees them,
+ * and the numbers of every such call it receives (tables.h). `def_a` is the
+ * filter's default action. */
 static void plan_identity(const struct policy_profile *p, struct policy_tables *t,
                           enum oci_seccomp_action def_a)
 {
@@ -156,32 +173,27 @@ static void plan_identity(const struct policy_profile *p, struct policy_tables *
                 return; /* nothing the sentry does takes the target's identity */
         for (const char *const *n = identity_names; *n != NULL; n++) {
                 int nr = policy_syscall_nr(*n);
+                enum oci_seccomp_action a;
 
                 if (nr < 0) {
-                        /* A syscall of other architectures only (setgroups32):
-                         * no table entry, so what the rules naming it say. */
-                        enum oci_seccomp_action a = def_a;
-                        int en, naming = 0;
-                        const struct policy_rule *r = NULL;
-                        for (size_t i = 0; i < p->n_rules; i++)
-                                for (size_t k = 0; k < p->rules[i].n_names; k++)
-                                        if (strcmp(p->rules[i].names[k], *n) == 0) {
-                                                naming++;
-                                                r = &p->rules[i];
-                                        }
-                        if (naming == 1 && unconditional(r))
-                                kernel_action(&r->verdict, &a, &en);
-                        else if (naming > 0)
+                        /* Routed by a rule on another architecture, the
+                         * sentry refuses it (fail closed): it changes
+                         * nothing. */
+                        if (!other_arch_action(p, *n, def_a, &a))
                                 t->identity_kept = false; /* conditions: read each time */
-                        if (naming <= 1 && (a == OCI_SCMP_ACT_ALLOW || a == OCI_SCMP_ACT_LOG))
+                        else if (a == OCI_SCMP_ACT_ALLOW || a == OCI_SCMP_ACT_LOG)
                                 t->observed[t->n_observed++] = *n;
                         continue;
                 }
                 struct policy_syscall_entry *e = &t->entries[nr];
-                if (!(e->outcomes & POLICY_OUT_ALLOW))
-                        continue; /* refused or routed: none runs unseen */
-                if (e->n_rules == 0 ||
-                    (e->n_rules == 1 && unconditional(&p->rules[t->rule_refs[e->first_rule]]))) {
+                if (!(e->outcomes & POLICY_OUT_ALLOW)) {
+                        /* refused, or routed by the profile: seen anyway */
+                        if ((e->outcomes & POLICY_OUT_ROUTED) &&
+                            !add_call(t, seccomp_arch_native(), nr, *n, false))
+                                t->identity_kept = false;
+                } else if (e->n_rules == 0 ||
+                           (e->n_rules == 1 &&
+                            unconditional(&p->rules[t->rule_refs[e->first_rule]]))) {
                         t->observed[t->n_observed++] = *n;
                         e->outcomes = POLICY_OUT_ROUTED;
                 } else {

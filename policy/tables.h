@@ -61,27 +61,25 @@ struct policy_tables {
         int *config_errno;
         /* The sentry keeps a task's supplementary groups and umask between
          * its calls (sentry/target.h) only when it sees every call that
-         * changes them: true when the profile has sentry rules (which take
-         * the target's identity) and each of policy_identity_names() is
-         * refused, routed, or observed on every architecture. `observed`
-         * lists the names the compiler routed only for that (the profile
-         * allows them): the sentry forgets what it kept and lets them run.
-         * `calls` are their numbers on every architecture of the filter,
-         * computed here so that the sentry looks nothing up. */
+         * changes them (umask, setgroups, x86's setgroups32): true when the
+         * profile has sentry rules (which take the target's identity) and
+         * each of those is refused or routed on every architecture.
+         * `observed` lists the names the compiler routed only for that (the
+         * profile allows them): the sentry forgets what it kept and lets
+         * them run. `calls` are every such call the sentry receives, by
+         * number on each architecture of the filter, computed here so that
+         * the sentry looks nothing up. */
         bool identity_kept;
         const char *observed[3];
         size_t n_observed;
-        struct policy_observed_call {
+        struct policy_identity_call {
                 uint32_t arch; /* AUDIT_ARCH_*, as in seccomp_data */
                 int nr;
                 const char *name;
+                bool only_seen; /* in `observed`: answered with CONTINUE */
         } calls[24];
         size_t n_calls;
 };
-
-/* The calls that change the part of a task's identity the sentry keeps:
- * umask, setgroups, setgroups32 (x86's 32-bit variant). NULL-terminated. */
-const char *const *policy_identity_names(void);
 
 /* The counts above, over the syscalls of the native architecture. */
 void policy_tables_count(const struct policy_tables *t, struct policy_counts *c);

@@ -300,10 +300,10 @@ static void config_refusal(struct sentry_state *s, struct sentry_request *r, int
         apply(s, r, (struct policy_verdict){POLICY_ACT_ERRNO, errnum, true}, false);
 }
 
-/* A umask or setgroups call: what the sentry kept of the caller's identity
- * (and of every task sharing its umask) is stale from now on. Returns the
- * call's name when it was routed only for the sentry to see it (the profile
- * allows it: a number-only decision), else NULL. */
+/* A umask or setgroups call (policy_tables.calls): what the sentry kept of
+ * the caller's identity (and of every task sharing its umask) is stale from
+ * now on. Returns the call's name when it was routed only for the sentry to
+ * see it (the profile allows it: a number-only decision), else NULL. */
 static const char *identity_call(struct sentry_state *s, const struct seccomp_notif *req)
 {
         const struct policy_tables *t = s->cfg->policy;
@@ -311,13 +311,8 @@ static const char *identity_call(struct sentry_state *s, const struct seccomp_no
         for (size_t i = 0; t != NULL && i < t->n_calls; i++)
                 if (t->calls[i].arch == req->data.arch && t->calls[i].nr == req->data.nr) {
                         sentry_status_cache_forget(&s->status);
-                        return t->calls[i].name;
+                        return t->calls[i].only_seen ? t->calls[i].name : NULL;
                 }
-        /* Routed by a rule of the profile (log, record ...): decided below. */
-        const char *n = req->data.arch == s->native_arch ? policy_syscall_name(req->data.nr) : NULL;
-        for (const char *const *names = policy_identity_names(); n != NULL && *names; names++)
-                if (strcmp(n, *names) == 0)
-                        sentry_status_cache_forget(&s->status);
         return NULL;
 }
 

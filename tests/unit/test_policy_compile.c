@@ -395,7 +395,7 @@ Test(policy_compile, identity_calls_routed_for_the_sentry_to_see)
         /* the numbers the sentry knows them by: native (also listed) and x86 */
         bool seen[3] = {false};
         for (size_t i = 0; i < t.n_calls; i++) {
-                const struct policy_observed_call *c = &t.calls[i];
+                const struct policy_identity_call *c = &t.calls[i];
                 seen[0] |= c->arch == SCMP_ARCH_X86_64 && c->nr == umask_nr &&
                            strcmp(c->name, "umask") == 0;
                 seen[1] |= c->arch == SCMP_ARCH_X86 && c->nr == 60 && strcmp(c->name, "umask") == 0;
@@ -417,6 +417,21 @@ Test(policy_compile, identity_calls_routed_for_the_sentry_to_see)
                          "{\"names\": [\"setgroups\"], \"action\": \"log\"}",
                          true, 0, &eff, &t, &text);
         cr_assert_eq(t.entries[umask_nr].outcomes, POLICY_OUT_DENY);
+        /* the routed one is still known to the sentry, to forget on */
+        cr_assert_eq(t.n_calls, 1);
+        cr_assert(t.calls[0].arch == SCMP_ARCH_X86_64 && t.calls[0].nr == setgroups_nr &&
+                  !t.calls[0].only_seen);
+        identity_done(&eff, &t, text);
+
+        /* x86's setgroups32 allowed for some arguments only, the rest by the
+         * default: left to the kernel as written (its conditions kept), and
+         * nothing kept */
+        compile_identity(
+            "allow",
+            "{\"names\": [\"setgroups32\"], \"args\": [{\"index\": 0, \"op\": "
+            "\"SCMP_CMP_EQ\", \"value\": 0}], \"action\": \"errno\", \"optional\": true}",
+            false, 2, &eff, &t, &text);
+        cr_assert_not(filter_says(text, X86, 206, NOTIFY), "%s", text);
         identity_done(&eff, &t, text);
 
         /* allowed for some arguments only: left alone, nothing kept */
