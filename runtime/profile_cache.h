@@ -6,9 +6,10 @@
  * effective profile depends only on the files of its chain, on where each
  * `extends` is found, and on this build, so it is cached (as a blob,
  * policy/profile_blob.h) under a key made of exactly those: for each file of
- * the chain the reference that named it, the folder it was looked up from,
- * the path found and its whole text. A hit finds every file again as the
- * entry says (policy_profile_find) and compares its text byte for byte, so
+ * the chain the reference that named it, the path found (the next one is
+ * looked up from its folder) and its whole text. A hit finds every file
+ * again as the entry says (policy_profile_find) and compares its text byte
+ * for byte, so
  * an edited file, a file added earlier on the search path, or a changed
  * $SANDBOX_PROFILE_PATH is a miss.
  *

@@ -51,7 +51,6 @@ one_cycle() {
 		$b --root "$r" delete "$2" >/dev/null 2>&1
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 cd "$work/bundle"
 for rt in "${runtimes[@]}"; do

@@ -198,3 +198,7 @@ host_usr_bundle() {
 	rm -rf rootfs/usr && mkdir rootfs/usr && ln -s usr/lib rootfs/lib && ln -s usr/lib64 rootfs/lib64
 	config_edit "$BUNDLE" 'c["mounts"].append({"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}); c["root"]["readonly"]=False; c["process"]["env"]=["PATH=/usr/bin:/bin","HOME=/tmp"]'
 }
+
+# median: the median of the numbers on stdin, one per line (the mean of the
+# middle two for an even count).
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }

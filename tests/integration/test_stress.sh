@@ -54,8 +54,6 @@ settled_rss() {
 	echo "$cur"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
 # Growth is judged on the median of five sentries early and five late: two
 # sentries of the same container differ by up to 200 KiB here on their own
 # (one sample each made this test fail now and then).
