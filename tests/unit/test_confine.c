@@ -54,6 +54,32 @@ static void routing_confinement(struct runtime_confinement *c)
         cr_assert(c->filter.has_notify);
 }
 
+/* The listener the child handed over on `sock`, with its first
+ * notification received into *req. */
+static int first_notification(int sock, struct seccomp_notif *req)
+{
+        struct sb_err e = {0};
+        char name[64];
+        int fd = runtime_recv_fd(sock, name, sizeof(name), &e);
+
+        cr_assert_geq(fd, 0, "no listener: %s", e.msg);
+        memset(req, 0, sizeof(*req));
+        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req), 0, "RECV: %s", strerror(errno));
+        return fd;
+}
+
+/* Answers getppid with 4242 and checks that the child got it (exit 0). */
+static void answer_and_reap(int fd, const struct seccomp_notif *req, pid_t child)
+{
+        struct seccomp_notif_resp resp = {.id = req->id, .val = 4242};
+        int status;
+
+        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp), 0, "SEND: %s", strerror(errno));
+        cr_assert_eq(waitpid(child, &status, 0), child);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+        close(fd);
+}
+
 /* Once the sentry holds the call, a signal the process handles does not
  * take the call back (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the
  * notification stays valid, and the answer is the one the process gets. */
@@ -61,10 +87,8 @@ Test(confine, routed_call_waits_through_a_handled_signal)
 {
         struct runtime_confinement c;
         struct seccomp_notif req;
-        struct seccomp_notif_resp resp;
         struct sb_err e = {0};
-        char name[64];
-        int sv[2], status;
+        int sv[2];
         pid_t child;
 
         routing_confinement(&c);
@@ -83,21 +107,14 @@ Test(confine, routed_call_waits_through_a_handled_signal)
                 _exit(syscall(SYS_getppid) == 4242 ? 0 : 3);
         }
         close(sv[1]);
-        int fd = runtime_recv_fd(sv[0], name, sizeof(name), &e);
-        cr_assert_geq(fd, 0, "%s", e.msg);
-        memset(&req, 0, sizeof(req));
-        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req), 0, "RECV: %s", strerror(errno));
+        int fd = first_notification(sv[0], &req);
         cr_assert_eq(req.pid, (__u32)child);
         cr_assert_eq(kill(child, SIGUSR1), 0);
         /* Without the flag the signal withdraws the notification at once. */
         nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
         cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id), 0,
                      "the signal took the call back from the sentry: %s", strerror(errno));
-        resp = (struct seccomp_notif_resp){.id = req.id, .val = 4242};
-        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp), 0, "SEND: %s", strerror(errno));
-        cr_assert_eq(waitpid(child, &status, 0), child);
-        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
-        close(fd);
+        answer_and_reap(fd, &req, child);
         close(sv[0]);
         runtime_confinement_free(&c);
 }
@@ -141,22 +158,11 @@ Test(confine, loads_without_wait_killable_where_the_kernel_lacks_it)
 {
         struct runtime_confinement c;
         struct seccomp_notif req;
-        struct seccomp_notif_resp resp;
-        struct sb_err e = {0};
-        char name[64];
         int sv[2], status;
 
         routing_confinement(&c);
         pid_t child = load_where_refused(&c, EINVAL, true, sv);
-        int fd = runtime_recv_fd(sv[0], name, sizeof(name), &e);
-        cr_assert_geq(fd, 0, "no listener after the fallback: %s", e.msg);
-        memset(&req, 0, sizeof(req));
-        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req), 0, "RECV: %s", strerror(errno));
-        resp = (struct seccomp_notif_resp){.id = req.id, .val = 4242};
-        cr_assert_eq(ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp), 0, "SEND: %s", strerror(errno));
-        cr_assert_eq(waitpid(child, &status, 0), child);
-        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
-        close(fd);
+        answer_and_reap(first_notification(sv[0], &req), &req, child);
         close(sv[0]);
 
         child = load_where_refused(&c, EPERM, false, sv);
