@@ -15,6 +15,15 @@ static const cap_value_t dac_caps[] = {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CA
                                        CAP_FSETID,       CAP_MKNOD,           CAP_CHOWN};
 #define N_DAC_CAPS (sizeof(dac_caps) / sizeof(dac_caps[0]))
 
+uint64_t sentry_creds_dac_mask(void)
+{
+        uint64_t m = 0;
+
+        for (size_t i = 0; i < N_DAC_CAPS; i++)
+                m |= 1ull << dac_caps[i];
+        return m;
+}
+
 /* The sentry's own identity, read once: it never changes while the sentry
  * runs, so each operation only switches to the target and back, without
  * reading it again (each read is a system call, and opens are hot). */
@@ -29,6 +38,13 @@ static struct {
         uid_t euid;
         gid_t egid;
 } base;
+
+/* The capabilities of dac_caps (one bit each) cleared from the sentry's
+ * effective set right now. A drop alone outlasts the operation: the next
+ * target usually needs the same one, and each capset is a credential copy
+ * in the kernel, twice per open. sentry_creds_reset() takes them back for
+ * the sentry's own work that may need them. */
+static unsigned dropped;
 
 static int base_init(struct sb_err *err)
 {
@@ -119,7 +135,7 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
 
         /* setfsuid() to a non-zero id already cleared the file capabilities;
          * for fsuid 0 keep only those the target has itself. */
-        bool drop = false;
+        unsigned want = 0;
         for (size_t i = 0; i < N_DAC_CAPS; i++) {
                 cap_flag_value_t v = CAP_CLEAR;
                 cap_get_flag(base.caps, dac_caps[i], CAP_EFFECTIVE, &v);
@@ -127,12 +143,20 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
                 cap_set_flag(base.work, CAP_EFFECTIVE, 1, &dac_caps[i], v);
                 if (v == CAP_SET && !target_has(p, dac_caps[i])) {
                         cap_set_flag(base.work, CAP_EFFECTIVE, 1, &dac_caps[i], CAP_CLEAR);
-                        drop = true;
+                        want |= 1u << i;
                 }
         }
-        int r = drop ? cap_set_proc(base.work) : 0;
-        if (drop)
-                saved->caps_changed = true;
+        int r = 0;
+        if (saved->fsuid_changed) {
+                /* The kernel changed the capabilities with fsuid and changes
+                 * them again on the way back: set them and restore them. */
+                if (want != 0)
+                        r = cap_set_proc(base.work);
+        } else if (want != dropped) {
+                r = cap_set_proc(base.work);
+                if (r == 0)
+                        dropped = want;
+        }
         if (r < 0) {
                 sb_err_set(err, errno, "cap_set_proc for pid %d", (int)p->pid);
                 goto fail;
@@ -156,7 +180,19 @@ void sentry_creds_leave(struct sentry_saved_creds *saved)
                 abort();
         if (saved->has_umask)
                 umask(base.umask);
-        if (saved->caps_changed && cap_set_proc(base.caps) < 0)
-                abort();
+        if (saved->caps_changed) {
+                if (cap_set_proc(base.caps) < 0)
+                        abort();
+                dropped = 0;
+        }
         memset(saved, 0, sizeof(*saved));
+}
+
+void sentry_creds_reset(void)
+{
+        if (!base.ready || dropped == 0)
+                return;
+        if (cap_set_proc(base.caps) < 0)
+                abort();
+        dropped = 0;
 }

@@ -6,6 +6,7 @@
 #define SANDBOX_SENTRY_CREDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "runtime/error.h"
@@ -28,8 +29,17 @@ struct sentry_saved_creds {
  * its capabilities there do not extend to the host's). */
 int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *saved,
                        struct sb_err *err);
-/* Back to the sentry's own identity. Aborts when that fails: carrying on with
- * the identity of one target into the next request would be worse. */
+/* Back to the sentry's own identity, except for capabilities cleared from
+ * its effective set without an fsuid change: those stay cleared until the
+ * next sentry_creds_enter() (which sets exactly what its target needs) or
+ * sentry_creds_reset(). Aborts when restoring fails: carrying on with the
+ * identity of one target into the next request would be worse. */
 void sentry_creds_leave(struct sentry_saved_creds *saved);
+/* The sentry's own capabilities back, for its work that may need them
+ * (writing and rotating the events log, /proc/PID/mem). Aborts on failure. */
+void sentry_creds_reset(void);
+/* The capabilities that bypass file permission checks, as a capability
+ * bit mask: a target without any is given none of them. */
+uint64_t sentry_creds_dac_mask(void);
 
 #endif

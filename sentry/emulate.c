@@ -173,10 +173,12 @@ int sentry_emulate_open(struct sentry_request *r, int dirfd, uint64_t flags, uin
                 /* openat2 confined to its dirfd: do exactly that from the
                  * same directory, which lies in the target's root. */
                 char p[64];
-                if (dirfd == AT_FDCWD)
+                if (dirfd == AT_FDCWD) {
                         snprintf(p, sizeof(p), "/proc/%d/cwd", (int)r->req->pid);
-                else
+                } else {
                         snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)r->req->pid, dirfd);
+                        sentry_creds_reset(); /* fd/ is mode 0500, the target's */
+                }
                 basefd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (basefd < 0)
                         return errno == ENOENT ? -EBADF : -errno;

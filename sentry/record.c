@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "runtime/log.h"
+#include "sentry/creds.h"
 
 static enum sentry_priority priority_of(enum policy_action a)
 {
@@ -32,6 +33,9 @@ static void write_line(struct sentry_state *s, const struct sentry_event *ev)
 
         if (line == NULL)
                 return;
+        /* rotating may create and rename files where the sentry's own
+         * capabilities are needed */
+        sentry_creds_reset();
         if (sentry_events_write(&s->events, line, &err) < 0)
                 sb_warn("sentry: %s", err.msg);
         if (s->cfg->syslog)

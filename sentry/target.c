@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime/cleanup.h"
+#include "sentry/creds.h"
 
 static ssize_t read_mem_proc(pid_t pid, uint64_t addr, void *buf, size_t len)
 {
@@ -22,6 +23,7 @@ static ssize_t read_mem_proc(pid_t pid, uint64_t addr, void *buf, size_t len)
         _cleanup_close_ int fd = -1;
 
         snprintf(p, sizeof(p), "/proc/%d/mem", (int)pid);
+        sentry_creds_reset(); /* mode 0600, owned by the target's uid */
         fd = open(p, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return -1;
@@ -328,6 +330,12 @@ int sentry_target_proc(struct sentry_status_cache *c, pid_t pid, struct sentry_p
                 keep(c, pid, p);
         }
 
+        /* Only a target with a capability that overrides file permissions
+         * needs its user namespace compared (sentry/creds.c keeps such a
+         * capability only within the sentry's own); without one the answer
+         * changes nothing, and not asking saves a readlink per open. */
+        if ((p->cap_eff & sentry_creds_dac_mask()) == 0)
+                return 0;
         /* The sentry's own user namespace does not change: looked up once. */
         static char self[64];
         if (self[0] == '\0' && userns_name(AT_FDCWD, "/proc/self/ns/user", self, sizeof(self)) < 0)
@@ -472,10 +480,12 @@ int sentry_target_abspath(pid_t pid, int dirfd, const char *path, char *out, siz
         rootfd = sentry_target_root(pid, err);
         if (rootfd < 0)
                 return -1;
-        if (dirfd == AT_FDCWD)
+        if (dirfd == AT_FDCWD) {
                 snprintf(p, sizeof(p), "/proc/%d/cwd", (int)pid);
-        else
+        } else {
                 snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)pid, dirfd);
+                sentry_creds_reset(); /* fd/ is mode 0500, owned by the target's uid */
+        }
         dfd = open(p, O_PATH | O_CLOEXEC);
         if (dfd < 0)
                 return sb_err_set(err, errno == ENOENT ? EBADF : errno, "open `%s`", p);

@@ -28,7 +28,8 @@ struct sentry_proc {
         size_t n_groups;
         uint64_t cap_eff;
         unsigned umask;
-        bool same_userns; /* the target is in the sentry's user namespace */
+        bool same_userns; /* in the sentry's user namespace; only looked up (else
+                           false) when cap_eff holds a DAC-overriding capability */
         bool described;   /* comm, exe and cmdline have been read */
 };
 

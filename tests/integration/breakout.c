@@ -189,6 +189,64 @@ static int umask_i386(const char *dir)
         return 0;
 }
 
+/* The effective capability set, read or replaced (capget/capset). */
+static int caps_effective(uint64_t *get, const uint64_t *set)
+{
+        struct {
+                uint32_t version;
+                int pid;
+        } h = {0x20080522, 0}; /* _LINUX_CAPABILITY_VERSION_3 */
+        struct {
+                uint32_t effective, permitted, inheritable;
+        } d[2];
+
+        if (syscall(SYS_capget, &h, d) < 0)
+                return -1;
+        if (get != NULL)
+                *get = d[0].effective | (uint64_t)d[1].effective << 32;
+        if (set == NULL)
+                return 0;
+        d[0].effective = (uint32_t)*set;
+        d[1].effective = (uint32_t)(*set >> 32);
+        return (int)syscall(SYS_capset, &h, d);
+}
+
+/* The identity the sentry takes for one open must not leak into the next
+ * (sentry/creds.h keeps a capability drop between operations): writes
+ * `locked` (0000, root's) without CAP_DAC_OVERRIDE, with it again, without
+ * it again; then a child as uid 1000 (dumpable, so its /proc files are
+ * uid 1000's, mode 0500 for fd/) creates `name` relative to a dirfd. */
+static int lazy_caps(const char *locked, const char *dir, const char *name)
+{
+        const uint64_t dac = 1u << 1 | 1u << 2; /* CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH */
+        uint64_t full, less;
+        long rc;
+        int e;
+
+        if (caps_effective(&full, NULL) < 0)
+                return report("lazy_caps capget", -1, errno);
+        less = full & ~dac;
+        const char *step[] = {"lazy_caps without", "lazy_caps with", "lazy_caps without again"};
+        const uint64_t *caps[] = {&less, &full, &less};
+        for (int i = 0; i < 3; i++) {
+                if (caps_effective(NULL, caps[i]) < 0)
+                        return report("lazy_caps capset", -1, errno);
+                rc = open_write(locked);
+                e = errno;
+                report(step[i], rc < 0 ? -1 : 0, e);
+        }
+        int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        pid_t child = fork();
+        if (child == 0) {
+                if (setgid(1000) < 0 || setuid(1000) < 0 || prctl(PR_SET_DUMPABLE, 1) < 0)
+                        _exit(report("lazy_caps setuid", -1, errno));
+                rc = syscall(SYS_openat, dfd, name, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+                _exit(report("lazy_caps uid 1000 at dirfd", rc < 0 ? -1 : 0, errno));
+        }
+        waitpid(child, NULL, 0);
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         if (argc < 2) {
@@ -205,6 +263,8 @@ int main(int argc, char **argv)
                 return groups_drop(argv[2]);
         if (strcmp(a, "umask_i386") == 0 && argc > 2)
                 return umask_i386(argv[2]);
+        if (strcmp(a, "lazy_caps") == 0 && argc > 4)
+                return lazy_caps(argv[2], argv[3], argv[4]);
 
         if (strcmp(a, "setns") == 0) {
                 int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

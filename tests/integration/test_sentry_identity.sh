@@ -94,3 +94,22 @@ test_kept_identity_follows_setgroups_and_umask() {
 	assert_contains "$out" "umask_i386 old=22 getuid32=0" &&
 		assert_contains "$out" "/tmp/a 644" && assert_contains "$out" "/tmp/b 600"
 }
+
+# What the sentry drops for one target's open is not what the next one gets:
+# a root process without CAP_DAC_OVERRIDE cannot write a 0000 file, with it
+# again it can, and a uid 1000 process's open relative to its dirfd still
+# resolves (the sentry reads /proc/PID/fd, mode 0500 and uid 1000's, with its
+# own capabilities, not with the drop kept from the open before).
+test_capability_drop_does_not_outlast_its_target() {
+	breakout_bundle || return 1
+	mkdir -p rootfs/data rootfs/pub && chmod 0777 rootfs/pub
+	echo keep >rootfs/data/locked && chmod 0000 rootfs/data/locked
+	local out
+	out=$(run_as 0 0 '[]' '["CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_SETUID","CAP_SETGID"]' \
+		'/breakout lazy_caps /data/locked /pub new')
+	assert_contains "$out" "lazy_caps without rc=-1 errno=EACCES" &&
+		assert_contains "$out" "lazy_caps with rc=0 errno=0" &&
+		assert_contains "$out" "lazy_caps without again rc=-1 errno=EACCES" &&
+		assert_contains "$out" "lazy_caps uid 1000 at dirfd rc=0 errno=0" || return 1
+	assert_eq "1000" "$(stat -c %u rootfs/pub/new)" "owner of /pub/new"
+}

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -204,7 +205,9 @@ Test(sentry_target, magic_links_in_paths)
 
 /* A child that sleeps until killed, with its umask set to `mask`, in a user
  * namespace of its own when `own_userns`. */
-static pid_t sleeper_in(mode_t mask, bool own_userns)
+enum sleeper_kind { SAME_USERNS, OWN_USERNS, NO_DAC_CAPS };
+
+static pid_t sleeper_in(mode_t mask, enum sleeper_kind kind)
 {
         int ready[2];
         char c;
@@ -215,8 +218,14 @@ static pid_t sleeper_in(mode_t mask, bool own_userns)
                 /* a failed assertion ends the test before its kill */
                 prctl(PR_SET_PDEATHSIG, SIGKILL);
                 umask(mask);
-                if (own_userns && unshare(CLONE_NEWUSER) < 0)
+                if (kind == OWN_USERNS && unshare(CLONE_NEWUSER) < 0)
                         _exit(1);
+                cap_t caps = cap_get_proc();
+                if (kind == NO_DAC_CAPS &&
+                    (caps == NULL || cap_clear_flag(caps, CAP_EFFECTIVE) < 0 ||
+                     cap_set_proc(caps) < 0))
+                        _exit(1);
+                cap_free(caps);
                 prctl(PR_SET_PDEATHSIG, SIGKILL); /* cleared by the new credentials */
                 (void)!write(ready[1], "r", 1);
                 pause();
@@ -231,7 +240,7 @@ static pid_t sleeper_in(mode_t mask, bool own_userns)
 
 static pid_t sleeper(mode_t mask)
 {
-        return sleeper_in(mask, false);
+        return sleeper_in(mask, SAME_USERNS);
 }
 
 Test(sentry_target, status_cache_follows_the_task_and_drops_the_dead)
@@ -273,7 +282,8 @@ Test(sentry_target, user_namespace_and_root_through_the_kept_directory)
         struct sentry_proc p;
         struct sb_err err;
         struct stat want, got;
-        pid_t same = sleeper(022), own = sleeper_in(022, true);
+        pid_t same = sleeper(022), own = sleeper_in(022, OWN_USERNS),
+              none = sleeper_in(022, NO_DAC_CAPS);
 
         cr_assert_eq(sentry_target_proc(&c, same, &p, &err), 0);
         cr_assert(p.same_userns);
@@ -289,6 +299,14 @@ Test(sentry_target, user_namespace_and_root_through_the_kept_directory)
         cr_assert_eq(sentry_target_proc(&c, own, &p, &err), 0);
         cr_assert_not(p.same_userns, "a task in a user namespace of its own");
         cr_assert_eq(c.pid, own);
+
+        /* without a DAC-overriding capability the namespace is not asked
+         * (sentry/creds.c gives such a task none of them either way) */
+        cr_assert_eq(sentry_target_proc(&c, none, &p, &err), 0);
+        cr_assert_eq(p.cap_eff, 0);
+        cr_assert_not(p.same_userns);
+        kill(none, SIGKILL);
+        waitpid(none, NULL, 0);
 
         /* gone: the kept directory no longer leads to a root */
         kill(own, SIGKILL);
