@@ -310,7 +310,8 @@ static const char *identity_call(struct sentry_state *s, const struct seccomp_no
 
         for (size_t i = 0; t != NULL && i < t->n_calls; i++)
                 if (t->calls[i].arch == req->data.arch && t->calls[i].nr == req->data.nr) {
-                        sentry_status_cache_forget(&s->status);
+                        sentry_status_cache_forget(&s->status, (pid_t)req->pid,
+                                                   strcmp(t->calls[i].name, "umask") == 0);
                         return t->calls[i].only_seen ? t->calls[i].name : NULL;
                 }
         return NULL;
@@ -336,6 +337,7 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
         r.name = s->req->data.arch == s->native_arch ? policy_syscall_name(s->req->data.nr) : NULL;
         r.desc = sentry_syscall_desc(r.name);
         r.rule = NULL;
+        sentry_status_cache_heard(&s->status, (pid_t)s->req->pid);
         const char *observed = identity_call(s, s->req);
         if (observed != NULL && s->req->data.arch != s->native_arch) {
                 /* Observed on another architecture, whose numbers the tables

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <linux/kcmp.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -195,12 +196,36 @@ void sentry_status_cache_drop(struct sentry_status_cache *c)
                 close(c->dirfd);
         if (c->pidfd >= 0)
                 close(c->pidfd);
+        pid_t umask_after = c->umask_after; /* about tasks, not this one */
         sentry_status_cache_init(c, c->may_keep);
+        c->umask_after = umask_after;
 }
 
-void sentry_status_cache_forget(struct sentry_status_cache *c)
+void sentry_status_cache_forget(struct sentry_status_cache *c, pid_t pid, bool umask_call)
 {
         c->kept = false;
+        if (umask_call)
+                c->umask_after = pid;
+}
+
+void sentry_status_cache_heard(struct sentry_status_cache *c, pid_t pid)
+{
+        if (c->umask_after == pid)
+                c->umask_after = 0;
+}
+
+/* Whether `pid` may still see a umask call of c->umask_after take effect
+ * later: it shares that task's fs_struct (kcmp), or kcmp cannot say. */
+static bool umask_may_change(struct sentry_status_cache *c, pid_t pid)
+{
+        if (c->umask_after == 0 || c->umask_after == pid)
+                return false;
+        long same = syscall(SYS_kcmp, c->umask_after, pid, KCMP_FS, 0, 0);
+        if (same < 0 && errno == ESRCH) {
+                c->umask_after = 0; /* gone (or pid is): its call is over */
+                return false;
+        }
+        return same == 0 || same < 0; /* shared, or cannot say */
 }
 
 /* The status text of `pid`, through the cache when it holds that task. */
@@ -290,7 +315,7 @@ static void keep(struct sentry_status_cache *c, pid_t pid, const struct sentry_p
 {
         static bool no_pidfd_info;
 
-        if (!c->may_keep || no_pidfd_info)
+        if (!c->may_keep || no_pidfd_info || umask_may_change(c, pid))
                 return;
         if (c->pidfd < 0) {
                 c->pidfd = (int)syscall(SYS_pidfd_open, pid, SB_PIDFD_THREAD);

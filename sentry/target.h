@@ -66,17 +66,25 @@ struct sentry_status_cache {
         int dirfd; /* /proc/PID */
         int pidfd; /* -1 where the kernel has no thread pidfds or PIDFD_GET_INFO */
         bool may_keep;
-        bool kept; /* the fields below are the task's */
+        bool kept;         /* the fields below are the task's */
+        pid_t umask_after; /* see sentry_status_cache_forget */
         pid_t ns_pid;
         unsigned umask;
         size_t n_groups;
         gid_t groups[SENTRY_MAX_GROUPS];
 };
 void sentry_status_cache_init(struct sentry_status_cache *c, bool may_keep);
-/* Closes what is kept open (may_keep stays). */
+/* Closes what is kept open (may_keep and umask_after stay). */
 void sentry_status_cache_drop(struct sentry_status_cache *c);
-/* A umask or setgroups call: the next call reads the status text again. */
-void sentry_status_cache_forget(struct sentry_status_cache *c);
+/* A umask or setgroups call by `pid`: the next call reads the status text
+ * again. A umask call changes the umask of every task sharing the caller's
+ * fs_struct (its threads), and only once the caller runs on after the
+ * answer: until the sentry hears from `pid` again (or it is gone), nothing
+ * is kept for a task that shares it, whose status text may still show the
+ * old umask. */
+void sentry_status_cache_forget(struct sentry_status_cache *c, pid_t pid, bool umask_call);
+/* A notification from `pid`: any umask call it made is done. */
+void sentry_status_cache_heard(struct sentry_status_cache *c, pid_t pid);
 
 /* Fills *p from /proc/PID: the identity (ids, groups, capabilities, umask,
  * user namespace), which every decision needs. */

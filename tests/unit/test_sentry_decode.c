@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -275,6 +276,75 @@ Test(sentry_target, status_cache_follows_the_task_and_drops_the_dead)
         cr_assert_eq(c.fd, -1);
 }
 
+static void *parked(void *arg)
+{
+        pid_t t = gettid();
+
+        (void)!write(*(int *)arg, &t, sizeof(t));
+        pause();
+        return NULL;
+}
+
+/* A process with a second thread (which shares its fs_struct, so its umask). */
+static pid_t with_thread(pid_t *thread)
+{
+        int p[2];
+
+        cr_assert_eq(pipe(p), 0);
+        pid_t pid = fork();
+        if (pid == 0) {
+                pthread_t th;
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                if (pthread_create(&th, NULL, parked, &p[1]) != 0)
+                        _exit(1);
+                pause();
+                _exit(0);
+        }
+        cr_assert_gt(pid, 0);
+        cr_assert_eq(read(p[0], thread, sizeof(*thread)), (ssize_t)sizeof(*thread));
+        close(p[0]);
+        close(p[1]);
+        return pid;
+}
+
+Test(sentry_target, a_umask_call_keeps_nothing_for_its_threads_until_it_is_done)
+{
+        struct sentry_status_cache c;
+        struct sentry_proc p;
+        struct sb_err err;
+        pid_t thread, caller = with_thread(&thread), other = sleeper(022);
+
+        sentry_status_cache_init(&c, true);
+        cr_assert_eq(sentry_target_proc(&c, caller, &p, &err), 0, "%s", err.msg);
+        if (!c.kept) {
+                cr_log_warn("no PIDFD_GET_INFO here: nothing is ever kept");
+        } else {
+                /* answered CONTINUE; the caller has not run on yet */
+                sentry_status_cache_forget(&c, caller, true);
+                cr_assert_eq(sentry_target_proc(&c, thread, &p, &err), 0, "%s", err.msg);
+                cr_assert_not(c.kept, "a thread that shares the caller's umask");
+                cr_assert_eq(sentry_target_proc(&c, other, &p, &err), 0, "%s", err.msg);
+                cr_assert(c.kept, "a task of its own");
+                /* heard from again: its call is done */
+                sentry_status_cache_heard(&c, caller);
+                cr_assert_eq(sentry_target_proc(&c, thread, &p, &err), 0, "%s", err.msg);
+                cr_assert(c.kept);
+                /* a setgroups call changes the caller's groups only */
+                sentry_status_cache_forget(&c, caller, false);
+                cr_assert_eq(sentry_target_proc(&c, thread, &p, &err), 0, "%s", err.msg);
+                cr_assert(c.kept);
+                /* a caller that is gone has made its call or never will */
+                sentry_status_cache_forget(&c, caller, true);
+        }
+        kill(caller, SIGKILL);
+        waitpid(caller, NULL, 0);
+        cr_assert_eq(sentry_target_proc(&c, other, &p, &err), 0, "%s", err.msg);
+        cr_assert_eq(c.umask_after, 0);
+        sentry_status_cache_drop(&c);
+        kill(other, SIGKILL);
+        waitpid(other, NULL, 0);
+}
+
 Test(sentry_target, user_namespace_and_root_through_the_kept_directory)
 {
         struct sentry_status_cache c;
@@ -377,7 +447,7 @@ Test(sentry_target, kept_identity_until_forgotten_the_rest_read_each_time)
         cr_assert_eq(p.uid, (long)geteuid());
 
         /* a umask call was seen: read again */
-        sentry_status_cache_forget(&c);
+        sentry_status_cache_forget(&c, pid, true);
         cr_assert_eq(sentry_target_proc(&c, pid, &p, &err), 0, "%s", err.msg);
         cr_assert_eq(p.umask, 077);
         sentry_status_cache_drop(&c);
