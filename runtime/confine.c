@@ -17,14 +17,11 @@
 #include "runtime/log.h"
 #include "runtime/profile_cache.h"
 #include "runtime/seccomp_cache.h"
+#include "runtime/seccomp_compat.h"
 #include "runtime/seccomp_oci.h"
 #include "runtime/state.h"
 #include "runtime/terminal.h"
 #include "sentry/sentry.h"
-
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
 
 const char *runtime_profile_select(const struct sb_global *g, const struct oci_config *cfg)
 {

@@ -20,6 +20,7 @@
 
 #include "runtime/cleanup.h"
 #include "runtime/log.h"
+#include "runtime/seccomp_compat.h"
 
 #define SECCOMP_OCI_VERSION_FALLBACK "1.3.0"
 #define SYSCALL_MAX_ARGS             6
@@ -30,10 +31,6 @@
 #define HAVE_SCMP_WAITKILL 1
 #else
 #define HAVE_SCMP_WAITKILL 0
-#endif
-
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
 
 /* What a scmp_filter_ctx cannot tell us back: whether it has NOTIFY rules and

@@ -14,11 +14,8 @@
 #include <unistd.h>
 
 #include "runtime/cleanup.h"
+#include "runtime/seccomp_compat.h"
 #include "sentry/creds.h"
-
-#ifndef SECCOMP_ADDFD_FLAG_SEND
-#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
-#endif
 
 static int sys_openat2(int dirfd, const char *path, struct open_how *how)
 {

@@ -16,14 +16,8 @@
 #include <unistd.h>
 
 #include "runtime/log.h"
+#include "runtime/seccomp_compat.h"
 #include "runtime/terminal.h"
-
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
-#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
 
 #define DEFAULT_WINDOW_MS 10000u
 #define DEFAULT_BURST     10u

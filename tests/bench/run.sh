@@ -101,7 +101,7 @@ fi
 cc -static -O2 -o "$work/bundle/rootfs/workload" "$here/workload.c"
 # The floor for routed opens (open_floor.c), run by runc in the same container.
 have_floor=false
-if cc -static -O2 -D_GNU_SOURCE -o "$work/bundle/rootfs/open-floor" "$here/open_floor.c" \
+if cc -static -O2 -I"$repo" -o "$work/bundle/rootfs/open-floor" "$here/open_floor.c" \
 	$(pkg-config --cflags libseccomp) -l:libseccomp.a 2>"$work/cc-floor.log"; then
 	have_floor=true
 else

@@ -25,12 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/seccomp_compat.h"
 #include "runtime/terminal.h"
 #include "sentry/sentry.h"
-
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
 
 #define MAX_ROUNDS 64
 

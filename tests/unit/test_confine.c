@@ -16,12 +16,9 @@
 #include "policy/compile.h"
 #include "policy/profile.h"
 #include "runtime/confine.h"
+#include "runtime/seccomp_compat.h"
 #include "runtime/seccomp_oci.h"
 #include "runtime/terminal.h"
-
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
 
 static void on_usr1(int sig)
 {
