@@ -37,13 +37,17 @@ static struct {
         mode_t umask;
         uid_t euid;
         gid_t egid;
+        bool keeps_drop; /* see `dropped` */
 } base;
 
 /* The capabilities of dac_caps (one bit each) cleared from the sentry's
  * effective set right now. A drop alone outlasts the operation: the next
  * target usually needs the same one, and each capset is a credential copy
  * in the kernel, twice per open. sentry_creds_reset() takes them back for
- * the sentry's own work that may need them. */
+ * the sentry's own work that may need them. Only with CAP_SYS_PTRACE: the
+ * /proc links the sentry follows for every request (root, ns/user) need a
+ * ptrace check that passes either with it or with an effective set holding
+ * the target's permitted one, which a drop kept from another target breaks. */
 static unsigned dropped;
 
 static int base_init(struct sb_err *err)
@@ -61,6 +65,9 @@ static int base_init(struct sb_err *err)
                 cap_free(base.caps);
                 return sb_err_set(err, errno, "cap_dup");
         }
+        cap_flag_value_t ptrace = CAP_CLEAR;
+        cap_get_flag(base.caps, CAP_SYS_PTRACE, CAP_EFFECTIVE, &ptrace);
+        base.keeps_drop = ptrace == CAP_SET;
         base.umask = umask(0);
         umask(base.umask);
         base.euid = geteuid();
@@ -157,6 +164,8 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
                 if (r == 0)
                         dropped = want;
         }
+        if (!base.keeps_drop && dropped != 0)
+                saved->caps_changed = true; /* restored by sentry_creds_leave */
         if (r < 0) {
                 sb_err_set(err, errno, "cap_set_proc for pid %d", (int)p->pid);
                 goto fail;

@@ -95,21 +95,44 @@ test_kept_identity_follows_setgroups_and_umask() {
 		assert_contains "$out" "/tmp/a 644" && assert_contains "$out" "/tmp/b 600"
 }
 
+# lazy_caps_bundle: $BUNDLE whose process is root with CAP_DAC_OVERRIDE,
+# running `breakout lazy_caps` on a 0000 file and a world-writable folder.
+lazy_caps_bundle() {
+	breakout_bundle || return 1
+	mkdir -p rootfs/data rootfs/pub && chmod 0777 rootfs/pub
+	echo keep >rootfs/data/locked && chmod 0000 rootfs/data/locked
+	config_edit "$BUNDLE" 'c["process"]["user"]={"uid":0,"gid":0}
+for k in ("bounding","effective","permitted"): c["process"]["capabilities"][k]=["CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_SETUID","CAP_SETGID"]
+c["process"]["args"]=["/breakout","lazy_caps","/data/locked","/pub","new"]
+c["root"]["readonly"]=False'
+}
+
 # What the sentry drops for one target's open is not what the next one gets:
 # a root process without CAP_DAC_OVERRIDE cannot write a 0000 file, with it
 # again it can, and a uid 1000 process's open relative to its dirfd still
 # resolves (the sentry reads /proc/PID/fd, mode 0500 and uid 1000's, with its
 # own capabilities, not with the drop kept from the open before).
 test_capability_drop_does_not_outlast_its_target() {
-	breakout_bundle || return 1
-	mkdir -p rootfs/data rootfs/pub && chmod 0777 rootfs/pub
-	echo keep >rootfs/data/locked && chmod 0000 rootfs/data/locked
+	lazy_caps_bundle || return 1
 	local out
-	out=$(run_as 0 0 '[]' '["CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_SETUID","CAP_SETGID"]' \
-		'/breakout lazy_caps /data/locked /pub new')
+	out=$(sb run "lazy-$RANDOM" </dev/null 2>&1)
 	assert_contains "$out" "lazy_caps without rc=-1 errno=EACCES" &&
 		assert_contains "$out" "lazy_caps with rc=0 errno=0" &&
 		assert_contains "$out" "lazy_caps without again rc=-1 errno=EACCES" &&
 		assert_contains "$out" "lazy_caps uid 1000 at dirfd rc=0 errno=0" || return 1
 	assert_eq "1000" "$(stat -c %u rootfs/pub/new)" "owner of /pub/new"
+}
+
+# A runtime without CAP_SYS_PTRACE (nested in a container with Docker's
+# default capabilities): the sentry's /proc lookups for a target then pass
+# only while its effective set holds the target's permitted one, so it keeps
+# no drop between opens.
+test_capability_drop_without_cap_sys_ptrace() {
+	lazy_caps_bundle || return 1
+	local out
+	out=$(capsh --drop=cap_sys_ptrace -- -c \
+		"'$SANDBOX' --root '$SB_ROOT' --events-log '$SB_EVENTS' run lazy-np-$RANDOM" </dev/null 2>&1)
+	assert_contains "$out" "lazy_caps without rc=-1 errno=EACCES" &&
+		assert_contains "$out" "lazy_caps with rc=0 errno=0" &&
+		assert_contains "$out" "lazy_caps without again rc=-1 errno=EACCES"
 }
