@@ -67,7 +67,18 @@ static bool ends_with(const char *s, const char *suffix)
         return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* Removes the oldest entries ending in `suffix` past SB_DISK_CACHE_MAX. */
+void runtime_cache_touch(int fd)
+{
+        struct stat st;
+        struct timespec now;
+
+        if (fstat(fd, &st) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+            now.tv_sec - st.st_mtime >= SB_DISK_CACHE_TOUCH_SECS)
+                (void)futimens(fd, NULL);
+}
+
+/* Removes the least recently used entries ending in `suffix` past
+ * SB_DISK_CACHE_MAX (the oldest mtime: runtime_cache_touch). */
 static void prune(const char *dir, const char *suffix)
 {
         DIR *d = opendir(dir);

@@ -132,9 +132,10 @@ static int read_entry(const char *entry, const char *path, const char *text, siz
                 memcpy(parent, p, p_len);
                 parent[p_len] = '\0';
         }
-        if (!next_str(&c, &s, &n) || c.left != 0)
+        if (!next_str(&c, &s, &n) || c.left != 0 || policy_profile_from_blob(s, n, out) < 0)
                 return -1;
-        return policy_profile_from_blob(s, n, out);
+        runtime_cache_touch(fd);
+        return 0;
 }
 
 static void write_entry(const char *dir, const char *entry, const struct policy_chain *chain,

@@ -101,6 +101,7 @@ static int read_entry(const char *path, const char *key, size_t key_len, struct 
         out->len = h.n_insns;
         out->flags = (unsigned long)h.flags;
         out->has_notify = h.has_notify != 0;
+        runtime_cache_touch(fd);
         return 0;
 }
 

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "runtime/disk_cache.h"
 #include "runtime/profile_cache.h"
 
 static char dir[64], cache[96], profiles[96], other[96];
@@ -165,8 +167,14 @@ Test(profile_cache, miss_stores_and_hit_reads_the_entry, .init = setup, .fini = 
         rewind(f);
         cr_assert_eq(fwrite(buf, 1, n, f), n);
         cr_assert_eq(fclose(f), 0);
+        /* an entry last used long ago: the hit marks it used */
+        time_t long_ago = time(NULL) - SB_DISK_CACHE_TOUCH_SECS - 60;
+        struct timespec ts[2] = {{.tv_sec = long_ago}, {.tv_sec = long_ago}};
+        cr_assert_eq(utimensat(AT_FDCWD, entry, ts, 0), 0);
         resolve(&p);
         cr_assert_str_eq(p.description, "cache child", "read from the entry");
+        cr_assert_eq(stat(entry, &st), 0);
+        cr_assert_gt(st.st_mtime, long_ago, "the hit marked the entry used");
         policy_profile_free(&p);
         free(entry);
 }

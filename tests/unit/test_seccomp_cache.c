@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "runtime/disk_cache.h"
 #include "runtime/seccomp_cache.h"
 
 /* Lists with static storage: the sample outlives the function that fills it. */
@@ -88,7 +90,7 @@ Test(seccomp_cache, key_covers_every_field)
 
 static char dir[64];
 
-static int count_entries(void)
+static int count_entries_ending(const char *suffix)
 {
         DIR *d = opendir(dir);
         struct dirent *e;
@@ -96,9 +98,14 @@ static int count_entries(void)
 
         cr_assert_not_null(d);
         while ((e = readdir(d)) != NULL)
-                n += strstr(e->d_name, ".bpf") != NULL;
+                n += strstr(e->d_name, suffix) != NULL;
         closedir(d);
         return n;
+}
+
+static int count_entries(void)
+{
+        return count_entries_ending(".bpf");
 }
 
 static char *only_entry(void)
@@ -250,4 +257,71 @@ Test(seccomp_cache, hit_is_read_from_the_entry, .init = setup_dir, .fini = teard
         free(path);
         runtime_bpf_free(&first);
         runtime_bpf_free(&hit);
+}
+
+static void set_mtime(const char *path, time_t t)
+{
+        struct timespec ts[2] = {{.tv_sec = t}, {.tv_sec = t}};
+
+        cr_assert_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static time_t mtime_of(const char *path)
+{
+        struct stat st;
+
+        cr_assert_eq(stat(path, &st), 0);
+        return st.st_mtime;
+}
+
+/* A hit marks its entry used: an mtime older than SB_DISK_CACHE_TOUCH_SECS
+ * moves to now; a recent one is left alone (no inode write per start). */
+Test(seccomp_cache, hit_marks_the_entry_used, .init = setup_dir, .fini = teardown_dir)
+{
+        struct runtime_bpf first, hit;
+        char *path;
+        time_t now = time(NULL);
+
+        program(&first);
+        path = only_entry();
+        set_mtime(path, now - SB_DISK_CACHE_TOUCH_SECS - 60);
+        program(&hit);
+        cr_assert_geq(mtime_of(path), now, "an old entry hit now is recent");
+        set_mtime(path, now - 60);
+        runtime_bpf_free(&hit);
+        program(&hit);
+        cr_assert_eq(mtime_of(path), now - 60, "a recent entry is not written again");
+        free(path);
+        runtime_bpf_free(&first);
+        runtime_bpf_free(&hit);
+}
+
+/* Past SB_DISK_CACHE_MAX entries of a kind, the least recently used go:
+ * the oldest entry, touched by a hit, stays; the next oldest is removed. */
+Test(seccomp_cache, prune_removes_the_least_recently_used, .init = setup_dir, .fini = teardown_dir)
+{
+        char path[PATH_MAX];
+        time_t now = time(NULL);
+        struct iovec part = {.iov_base = "x", .iov_len = 1};
+
+        for (int i = 0; i < SB_DISK_CACHE_MAX; i++) {
+                snprintf(path, sizeof(path), "%s/e%03d.t", dir, i);
+                runtime_cache_store(dir, path, &part, 1, ".t");
+                set_mtime(path, now - 100000 + i);
+        }
+        snprintf(path, sizeof(path), "%s/e000.t", dir);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        cr_assert_geq(fd, 0);
+        runtime_cache_touch(fd);
+        close(fd);
+
+        snprintf(path, sizeof(path), "%s/new.t", dir);
+        runtime_cache_store(dir, path, &part, 1, ".t");
+        cr_assert_eq(count_entries_ending(".t"), SB_DISK_CACHE_MAX);
+        snprintf(path, sizeof(path), "%s/e000.t", dir);
+        cr_assert_eq(access(path, F_OK), 0, "used by a hit: kept");
+        snprintf(path, sizeof(path), "%s/e001.t", dir);
+        cr_assert_neq(access(path, F_OK), 0, "least recently used: removed");
+        snprintf(path, sizeof(path), "%s/new.t", dir);
+        cr_assert_eq(access(path, F_OK), 0);
 }
