@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,36 +197,62 @@ void sentry_status_cache_drop(struct sentry_status_cache *c)
                 close(c->dirfd);
         if (c->pidfd >= 0)
                 close(c->pidfd);
-        pid_t umask_after = c->umask_after; /* about tasks, not this one */
+        /* about other tasks, not this one: */
+        pid_t umask_after[sizeof(c->umask_after) / sizeof(c->umask_after[0])];
+        size_t n_umask_after = c->n_umask_after;
+        memcpy(umask_after, c->umask_after, sizeof(umask_after));
         sentry_status_cache_init(c, c->may_keep);
-        c->umask_after = umask_after;
+        memcpy(c->umask_after, umask_after, sizeof(umask_after));
+        c->n_umask_after = n_umask_after;
+}
+
+#define N_UMASK_AFTER (sizeof(((struct sentry_status_cache *)0)->umask_after) / sizeof(pid_t))
+
+static void umask_heard(struct sentry_status_cache *c, size_t i)
+{
+        c->umask_after[i] = c->umask_after[--c->n_umask_after];
 }
 
 void sentry_status_cache_forget(struct sentry_status_cache *c, pid_t pid, bool umask_call)
 {
         c->kept = false;
-        if (umask_call)
-                c->umask_after = pid;
+        if (!umask_call)
+                return;
+        for (size_t i = 0; i < c->n_umask_after; i++)
+                if (c->umask_after[i] == pid)
+                        return;
+        if (c->n_umask_after == N_UMASK_AFTER)
+                c->may_keep = false; /* too many to follow: read every time */
+        else
+                c->umask_after[c->n_umask_after++] = pid;
 }
 
 void sentry_status_cache_heard(struct sentry_status_cache *c, pid_t pid)
 {
-        if (c->umask_after == pid)
-                c->umask_after = 0;
+        for (size_t i = 0; i < c->n_umask_after; i++)
+                if (c->umask_after[i] == pid) {
+                        umask_heard(c, i);
+                        return;
+                }
 }
 
-/* Whether `pid` may still see a umask call of c->umask_after take effect
- * later: it shares that task's fs_struct (kcmp), or kcmp cannot say. */
+/* Whether `pid` may still see a pending umask call (c->umask_after) take
+ * effect later: it shares the caller's fs_struct (kcmp), or kcmp cannot
+ * say. A caller that is gone has made its call or never will. */
 static bool umask_may_change(struct sentry_status_cache *c, pid_t pid)
 {
-        if (c->umask_after == 0 || c->umask_after == pid)
-                return false;
-        long same = syscall(SYS_kcmp, c->umask_after, pid, KCMP_FS, 0, 0);
-        if (same < 0 && errno == ESRCH) {
-                c->umask_after = 0; /* gone (or pid is): its call is over */
-                return false;
+        for (size_t i = 0; i < c->n_umask_after;) {
+                pid_t caller = c->umask_after[i];
+                long same = caller == pid ? 1 : syscall(SYS_kcmp, caller, pid, KCMP_FS, 0, 0);
+                if (same < 0 && errno == ESRCH && kill(caller, 0) < 0 && errno == ESRCH) {
+                        umask_heard(c, i);
+                        continue;
+                }
+                if (same == 0 || same < 0)
+                        return true; /* shared, or cannot say */
+                i++;
         }
-        return same == 0 || same < 0; /* shared, or cannot say */
+        return false;
 }
 
 /* The status text of `pid`, through the cache when it holds that task. */

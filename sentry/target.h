@@ -66,8 +66,9 @@ struct sentry_status_cache {
         int dirfd; /* /proc/PID */
         int pidfd; /* -1 where the kernel has no thread pidfds or PIDFD_GET_INFO */
         bool may_keep;
-        bool kept;         /* the fields below are the task's */
-        pid_t umask_after; /* see sentry_status_cache_forget */
+        bool kept;            /* the fields below are the task's */
+        pid_t umask_after[8]; /* callers of umask not heard from since: */
+        size_t n_umask_after; /* see sentry_status_cache_forget */
         pid_t ns_pid;
         unsigned umask;
         size_t n_groups;
@@ -81,7 +82,8 @@ void sentry_status_cache_drop(struct sentry_status_cache *c);
  * fs_struct (its threads), and only once the caller runs on after the
  * answer: until the sentry hears from `pid` again (or it is gone), nothing
  * is kept for a task that shares it, whose status text may still show the
- * old umask. */
+ * old umask. More callers pending at once than umask_after holds: nothing
+ * is kept any more. */
 void sentry_status_cache_forget(struct sentry_status_cache *c, pid_t pid, bool umask_call);
 /* A notification from `pid`: any umask call it made is done. */
 void sentry_status_cache_heard(struct sentry_status_cache *c, pid_t pid);

@@ -325,8 +325,16 @@ Test(sentry_target, a_umask_call_keeps_nothing_for_its_threads_until_it_is_done)
                 cr_assert_not(c.kept, "a thread that shares the caller's umask");
                 cr_assert_eq(sentry_target_proc(&c, other, &p, &err), 0, "%s", err.msg);
                 cr_assert(c.kept, "a task of its own");
+                /* another caller meanwhile: both are followed */
+                sentry_status_cache_forget(&c, other, true);
+                cr_assert_eq(c.n_umask_after, 2);
+                cr_assert_eq(sentry_target_proc(&c, thread, &p, &err), 0, "%s", err.msg);
+                cr_assert_not(c.kept, "still pending for the caller it shares with");
+                sentry_status_cache_heard(&c, other);
+                cr_assert_eq(c.n_umask_after, 1);
                 /* heard from again: its call is done */
                 sentry_status_cache_heard(&c, caller);
+                cr_assert_eq(c.n_umask_after, 0);
                 cr_assert_eq(sentry_target_proc(&c, thread, &p, &err), 0, "%s", err.msg);
                 cr_assert(c.kept);
                 /* a setgroups call changes the caller's groups only */
@@ -339,7 +347,7 @@ Test(sentry_target, a_umask_call_keeps_nothing_for_its_threads_until_it_is_done)
         kill(caller, SIGKILL);
         waitpid(caller, NULL, 0);
         cr_assert_eq(sentry_target_proc(&c, other, &p, &err), 0, "%s", err.msg);
-        cr_assert_eq(c.umask_after, 0);
+        cr_assert_eq(c.n_umask_after, 0);
         sentry_status_cache_drop(&c);
         kill(other, SIGKILL);
         waitpid(other, NULL, 0);
