@@ -95,6 +95,10 @@ static bool unconditional(const struct policy_rule *r)
 /* ---- the identity the sentry keeps ---- */
 
 static const char *const identity_names[] = {"umask", "setgroups", "setgroups32", NULL};
+/* The calls that change a task's root directory (fs->root): chroot, for
+ * its fs_struct sharers too; pivot_root, for every task of the mount
+ * namespace; setns and unshare into a mount namespace, for the caller. */
+static const char *const root_names[] = {"chroot", "pivot_root", "setns", "unshare", NULL};
 
 static bool is_observed(const struct policy_tables *t, const char *name)
 {
@@ -158,20 +162,14 @@ static bool other_arch_action(const struct policy_profile *p, const char *name,
         return naming == 0 || (naming == 1 && unconditional(r));
 }
 
-/* Whether the sentry may keep a task's groups and umask between its calls,
- * which of the calls that change them are routed only so that it sees them,
- * and the numbers of every such call it receives (tables.h). `def_a` is the
- * filter's default action. */
-static void plan_identity(const struct policy_profile *p, struct policy_tables *t,
-                          enum oci_seccomp_action def_a)
+/* Whether the sentry sees every call of `names` (*kept stays true): each is
+ * refused, routed by a rule, or allowed without conditions and then routed
+ * only so that the sentry sees it (t->observed). `def_a` is the filter's
+ * default action. */
+static void plan_seen(const struct policy_profile *p, struct policy_tables *t,
+                      enum oci_seccomp_action def_a, const char *const *names, bool *kept)
 {
-        t->identity_kept = false;
-        for (size_t i = 0; i < p->n_rules; i++)
-                if (p->rules[i].verdict.action == POLICY_ACT_SENTRY)
-                        t->identity_kept = true;
-        if (!t->identity_kept)
-                return; /* nothing the sentry does takes the target's identity */
-        for (const char *const *n = identity_names; *n != NULL; n++) {
+        for (const char *const *n = names; *n != NULL; n++) {
                 int nr = policy_syscall_nr(*n);
                 enum oci_seccomp_action a;
 
@@ -180,7 +178,7 @@ static void plan_identity(const struct policy_profile *p, struct policy_tables *
                          * sentry refuses it (fail closed): it changes
                          * nothing. */
                         if (!other_arch_action(p, *n, def_a, &a))
-                                t->identity_kept = false; /* conditions: read each time */
+                                *kept = false; /* conditions: read each time */
                         else if (a == OCI_SCMP_ACT_ALLOW || a == OCI_SCMP_ACT_LOG)
                                 t->observed[t->n_observed++] = *n;
                         continue;
@@ -190,7 +188,7 @@ static void plan_identity(const struct policy_profile *p, struct policy_tables *
                         /* refused, or routed by the profile: seen anyway */
                         if ((e->outcomes & POLICY_OUT_ROUTED) &&
                             !add_call(t, seccomp_arch_native(), nr, *n, false))
-                                t->identity_kept = false;
+                                *kept = false;
                 } else if (e->n_rules == 0 ||
                            (e->n_rules == 1 &&
                             unconditional(&p->rules[t->rule_refs[e->first_rule]]))) {
@@ -199,10 +197,33 @@ static void plan_identity(const struct policy_profile *p, struct policy_tables *
                 } else {
                         /* allowed for some arguments only: left to the
                          * kernel, and read again at every call */
-                        t->identity_kept = false;
+                        *kept = false;
                 }
         }
+}
+
+/* Whether the sentry may keep a task's groups and umask, and its root,
+ * between its calls; which of the calls that change them are routed only
+ * so that it sees them, and the numbers of every such call it receives
+ * (tables.h). `def_a` is the filter's default action. */
+static void plan_identity(const struct policy_profile *p, struct policy_tables *t,
+                          enum oci_seccomp_action def_a)
+{
+        t->identity_kept = t->root_kept = false;
+        for (size_t i = 0; i < p->n_rules; i++)
+                if (p->rules[i].verdict.action == POLICY_ACT_SENTRY)
+                        t->identity_kept = true;
+        if (!t->identity_kept)
+                return; /* nothing the sentry does takes the target's identity */
+        plan_seen(p, t, def_a, identity_names, &t->identity_kept);
+        if (t->identity_kept) {
+                /* the root is kept with the rest of a task's identity */
+                t->root_kept = true;
+                plan_seen(p, t, def_a, root_names, &t->root_kept);
+        }
         observed_calls(p, t);
+        if (!t->identity_kept)
+                t->root_kept = false;
 }
 
 /* ---- the OCI seccomp section being built ---- */

@@ -70,14 +70,18 @@ struct policy_tables {
          * number on each architecture of the filter, computed here so that
          * the sentry looks nothing up. */
         bool identity_kept;
-        const char *observed[3];
+        /* The same for a task's root directory, kept open (an identity kept
+         * too): every call of chroot, pivot_root, setns and unshare is
+         * refused or routed. */
+        bool root_kept;
+        const char *observed[8];
         size_t n_observed;
         struct policy_identity_call {
                 uint32_t arch; /* AUDIT_ARCH_*, as in seccomp_data */
                 int nr;
                 const char *name;
                 bool only_seen; /* in `observed`: answered with CONTINUE */
-        } calls[24];
+        } calls[64];
         size_t n_calls;
 };
 

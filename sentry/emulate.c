@@ -150,14 +150,17 @@ int sentry_emulate_open(struct sentry_request *r, int dirfd, uint64_t flags, uin
 {
         struct sentry_saved_creds saved;
         struct sb_err err;
-        _cleanup_close_ int rootfd = -1, basefd = -1, fd = -1;
+        _cleanup_close_ int owned_root = -1, basefd = -1, fd = -1;
+        int rootfd;
+        bool owned;
         char resolved[PATH_MAX];
         const char *rel = r->path;
         int start = -1;
 
-        rootfd = sentry_target_root_cached(r->status, (pid_t)r->req->pid, &err);
+        rootfd = sentry_target_root_cached(r->status, (pid_t)r->req->pid, &owned, &err);
         if (rootfd < 0)
                 return -ESRCH;
+        owned_root = owned ? rootfd : -1;
 
         /* O_NONBLOCK: a FIFO must not stall the sentry (cleared below unless
          * asked for). O_NOCTTY: the sentry is a session leader without a
@@ -226,7 +229,9 @@ int sentry_emulate_path_op(struct sentry_request *r)
         const __u64 *a = r->req->data.args;
         struct sentry_saved_creds saved;
         struct sb_err err;
-        _cleanup_close_ int rootfd = -1, dirfd = -1;
+        _cleanup_close_ int owned_root = -1, dirfd = -1;
+        int rootfd;
+        bool owned;
         char parent[PATH_MAX], base[PATH_MAX];
         int rc;
 
@@ -257,9 +262,10 @@ int sentry_emulate_path_op(struct sentry_request *r)
         if (strcmp(base, "/") == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
                 return op == MKDIR ? -EEXIST : -EBUSY;
 
-        rootfd = sentry_target_root_cached(r->status, (pid_t)r->req->pid, &err);
+        rootfd = sentry_target_root_cached(r->status, (pid_t)r->req->pid, &owned, &err);
         if (rootfd < 0)
                 return -ESRCH;
+        owned_root = owned ? rootfd : -1;
         if (sentry_creds_enter(&r->proc, &saved, &err) < 0)
                 return -EPERM;
         struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,

@@ -300,10 +300,21 @@ static void config_refusal(struct sentry_state *s, struct sentry_request *r, int
         apply(s, r, (struct policy_verdict){POLICY_ACT_ERRNO, errnum, true}, false);
 }
 
-/* A umask or setgroups call (policy_tables.calls): what the sentry kept of
- * the caller's identity (and of every task sharing its umask) is stale from
- * now on. Returns the call's name when it was routed only for the sentry to
- * see it (the profile allows it: a number-only decision), else NULL. */
+/* Whom a call of policy_tables.calls changes what the sentry keeps for. */
+static enum sentry_change change_of(const char *name)
+{
+        if (strcmp(name, "umask") == 0 || strcmp(name, "chroot") == 0)
+                return SENTRY_CHANGE_FS;
+        if (strcmp(name, "pivot_root") == 0)
+                return SENTRY_CHANGE_MOUNT_NS;
+        return SENTRY_CHANGE_CALLER;
+}
+
+/* A call that changes a task's groups, umask or root (policy_tables.calls):
+ * what the sentry kept of the caller (and of every task the call changes
+ * too) is stale from now on. Returns the call's name when it was routed
+ * only for the sentry to see it (the profile allows it: a number-only
+ * decision), else NULL. */
 static const char *identity_call(struct sentry_state *s, const struct seccomp_notif *req)
 {
         const struct policy_tables *t = s->cfg->policy;
@@ -311,7 +322,7 @@ static const char *identity_call(struct sentry_state *s, const struct seccomp_no
         for (size_t i = 0; t != NULL && i < t->n_calls; i++)
                 if (t->calls[i].arch == req->data.arch && t->calls[i].nr == req->data.nr) {
                         sentry_status_cache_forget(&s->status, (pid_t)req->pid,
-                                                   strcmp(t->calls[i].name, "umask") == 0);
+                                                   change_of(t->calls[i].name));
                         return t->calls[i].only_seen ? t->calls[i].name : NULL;
                 }
         return NULL;

@@ -99,7 +99,8 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *e
         if (gethostname(s.hostname, sizeof(s.hostname) - 1) < 0)
                 strcpy(s.hostname, "localhost");
         s.native_arch = seccomp_arch_native();
-        sentry_status_cache_init(&s.status, cfg->policy != NULL && cfg->policy->identity_kept);
+        sentry_status_cache_init(&s.status, cfg->policy != NULL && cfg->policy->identity_kept,
+                                 cfg->policy != NULL && cfg->policy->root_kept);
         if (seccomp_notify_alloc(&s.req, &s.resp) < 0) {
                 sb_err_set(err, ENOMEM, "sentry: seccomp_notify_alloc");
                 goto out;

@@ -182,11 +182,12 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
         return n;
 }
 
-void sentry_status_cache_init(struct sentry_status_cache *c, bool may_keep)
+void sentry_status_cache_init(struct sentry_status_cache *c, bool may_keep, bool may_keep_root)
 {
         memset(c, 0, sizeof(*c));
-        c->fd = c->dirfd = c->pidfd = -1;
+        c->fd = c->dirfd = c->pidfd = c->rootfd = -1;
         c->may_keep = may_keep;
+        c->may_keep_root = may_keep_root;
 }
 
 void sentry_status_cache_drop(struct sentry_status_cache *c)
@@ -197,55 +198,63 @@ void sentry_status_cache_drop(struct sentry_status_cache *c)
                 close(c->dirfd);
         if (c->pidfd >= 0)
                 close(c->pidfd);
+        if (c->rootfd >= 0)
+                close(c->rootfd);
         /* about other tasks, not this one: */
-        pid_t umask_after[sizeof(c->umask_after) / sizeof(c->umask_after[0])];
-        size_t n_umask_after = c->n_umask_after;
-        memcpy(umask_after, c->umask_after, sizeof(umask_after));
-        sentry_status_cache_init(c, c->may_keep);
-        memcpy(c->umask_after, umask_after, sizeof(umask_after));
-        c->n_umask_after = n_umask_after;
+        pid_t fs_after[sizeof(c->fs_after) / sizeof(c->fs_after[0])];
+        size_t n_fs_after = c->n_fs_after;
+        memcpy(fs_after, c->fs_after, sizeof(fs_after));
+        sentry_status_cache_init(c, c->may_keep, c->may_keep_root);
+        memcpy(c->fs_after, fs_after, sizeof(fs_after));
+        c->n_fs_after = n_fs_after;
 }
 
-#define N_UMASK_AFTER (sizeof(((struct sentry_status_cache *)0)->umask_after) / sizeof(pid_t))
+#define N_FS_AFTER (sizeof(((struct sentry_status_cache *)0)->fs_after) / sizeof(pid_t))
 
-static void umask_heard(struct sentry_status_cache *c, size_t i)
+static void fs_heard(struct sentry_status_cache *c, size_t i)
 {
-        c->umask_after[i] = c->umask_after[--c->n_umask_after];
+        c->fs_after[i] = c->fs_after[--c->n_fs_after];
 }
 
-void sentry_status_cache_forget(struct sentry_status_cache *c, pid_t pid, bool umask_call)
+void sentry_status_cache_forget(struct sentry_status_cache *c, pid_t pid, enum sentry_change who)
 {
         c->kept = false;
-        if (!umask_call)
+        if (c->rootfd >= 0) {
+                close(c->rootfd);
+                c->rootfd = -1;
+        }
+        if (who == SENTRY_CHANGE_MOUNT_NS)
+                c->may_keep_root = false; /* other tasks' roots: from now on */
+        if (who != SENTRY_CHANGE_FS)
                 return;
-        for (size_t i = 0; i < c->n_umask_after; i++)
-                if (c->umask_after[i] == pid)
+        for (size_t i = 0; i < c->n_fs_after; i++)
+                if (c->fs_after[i] == pid)
                         return;
-        if (c->n_umask_after == N_UMASK_AFTER)
+        if (c->n_fs_after == N_FS_AFTER)
                 c->may_keep = false; /* too many to follow: read every time */
         else
-                c->umask_after[c->n_umask_after++] = pid;
+                c->fs_after[c->n_fs_after++] = pid;
 }
 
 void sentry_status_cache_heard(struct sentry_status_cache *c, pid_t pid)
 {
-        for (size_t i = 0; i < c->n_umask_after; i++)
-                if (c->umask_after[i] == pid) {
-                        umask_heard(c, i);
+        for (size_t i = 0; i < c->n_fs_after; i++)
+                if (c->fs_after[i] == pid) {
+                        fs_heard(c, i);
                         return;
                 }
 }
 
-/* Whether `pid` may still see a pending umask call (c->umask_after) take
- * effect later: it shares the caller's fs_struct (kcmp), or kcmp cannot
- * say. A caller that is gone has made its call or never will. */
-static bool umask_may_change(struct sentry_status_cache *c, pid_t pid)
+/* Whether `pid` may still see a pending umask or chroot call (c->fs_after)
+ * take effect later: it shares the caller's fs_struct (kcmp), or kcmp
+ * cannot say. A caller that is gone has made its call or never will. */
+static bool fs_may_change(struct sentry_status_cache *c, pid_t pid)
 {
-        for (size_t i = 0; i < c->n_umask_after;) {
-                pid_t caller = c->umask_after[i];
+        for (size_t i = 0; i < c->n_fs_after;) {
+                pid_t caller = c->fs_after[i];
                 long same = caller == pid ? 1 : syscall(SYS_kcmp, caller, pid, KCMP_FS, 0, 0);
                 if (same < 0 && errno == ESRCH && kill(caller, 0) < 0 && errno == ESRCH) {
-                        umask_heard(c, i);
+                        fs_heard(c, i);
                         continue;
                 }
                 if (same == 0 || same < 0)
@@ -342,7 +351,7 @@ static void keep(struct sentry_status_cache *c, pid_t pid, const struct sentry_p
 {
         static bool no_pidfd_info;
 
-        if (!c->may_keep || no_pidfd_info || umask_may_change(c, pid))
+        if (!c->may_keep || no_pidfd_info || fs_may_change(c, pid))
                 return;
         if (c->pidfd < 0) {
                 c->pidfd = (int)syscall(SYS_pidfd_open, pid, SB_PIDFD_THREAD);
@@ -491,13 +500,26 @@ int sentry_target_root(pid_t pid, struct sb_err *err)
         return fd;
 }
 
-int sentry_target_root_cached(struct sentry_status_cache *c, pid_t pid, struct sb_err *err)
+int sentry_target_root_cached(struct sentry_status_cache *c, pid_t pid, bool *owned,
+                              struct sb_err *err)
 {
+        *owned = true;
         if (c == NULL || c->dirfd < 0 || c->pid != pid)
                 return sentry_target_root(pid, err);
+        /* Kept only with the identity read for this very call (the task is
+         * alive and nothing that changes its root has been let run since). */
+        bool keep = c->may_keep_root && c->kept;
+        if (keep && c->rootfd >= 0) {
+                *owned = false;
+                return c->rootfd;
+        }
         int fd = openat(c->dirfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return sb_err_set(err, errno, "open `/proc/%d/root`", (int)pid);
+        if (keep) {
+                c->rootfd = fd;
+                *owned = false;
+        }
         return fd;
 }
 

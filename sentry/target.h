@@ -58,34 +58,45 @@ bool sentry_path_via_magic_link(const char *path);
  * namespace are kept too, and the next calls read only what can change
  * without the sentry seeing it (ids and capabilities: setuid() and execve()
  * run in the kernel) through the task's pidfd (PIDFD_GET_INFO, Linux 6.13)
- * and capget(2): a tenth of the status text's cost. Any umask or setgroups
- * call forgets what was kept (sentry_status_cache_forget). */
+ * and capget(2): a tenth of the status text's cost. Where the profile also
+ * lets the sentry see every call that changes a root
+ * (policy_tables.root_kept), the task's root directory is kept open with
+ * the rest. Any of those calls forgets what was kept
+ * (sentry_status_cache_forget). */
 struct sentry_status_cache {
         pid_t pid;
         int fd;    /* /proc/PID/status */
         int dirfd; /* /proc/PID */
         int pidfd; /* -1 where the kernel has no thread pidfds or PIDFD_GET_INFO */
         bool may_keep;
-        bool kept;            /* the fields below are the task's */
-        pid_t umask_after[8]; /* callers of umask not heard from since: */
-        size_t n_umask_after; /* see sentry_status_cache_forget */
+        bool may_keep_root;
+        bool kept;         /* the fields below are the task's */
+        pid_t fs_after[8]; /* callers of umask or chroot not heard from since: */
+        size_t n_fs_after; /* see sentry_status_cache_forget */
+        int rootfd;        /* -1, or the task's root (may_keep_root, kept) */
         pid_t ns_pid;
         unsigned umask;
         size_t n_groups;
         gid_t groups[SENTRY_MAX_GROUPS];
 };
-void sentry_status_cache_init(struct sentry_status_cache *c, bool may_keep);
-/* Closes what is kept open (may_keep and umask_after stay). */
+void sentry_status_cache_init(struct sentry_status_cache *c, bool may_keep, bool may_keep_root);
+/* Closes what is kept open (may_keep, may_keep_root and fs_after stay). */
 void sentry_status_cache_drop(struct sentry_status_cache *c);
-/* A umask or setgroups call by `pid`: the next call reads the status text
- * again. A umask call changes the umask of every task sharing the caller's
- * fs_struct (its threads), and only once the caller runs on after the
- * answer: until the sentry hears from `pid` again (or it is gone), nothing
- * is kept for a task that shares it, whose status text may still show the
- * old umask. More callers pending at once than umask_after holds: nothing
- * is kept any more. */
-void sentry_status_cache_forget(struct sentry_status_cache *c, pid_t pid, bool umask_call);
-/* A notification from `pid`: any umask call it made is done. */
+/* Whom a call that changes what is kept changes it for. */
+enum sentry_change {
+        SENTRY_CHANGE_CALLER,   /* setgroups; setns, unshare (fs unshared) */
+        SENTRY_CHANGE_FS,       /* umask, chroot: every task sharing its fs_struct */
+        SENTRY_CHANGE_MOUNT_NS, /* pivot_root: the root of every task of the namespace */
+};
+/* Such a call by `pid`: the next call reads the status text (and the root)
+ * again. A change for the tasks sharing the caller's fs_struct (its threads)
+ * happens only once the caller runs on after the answer: until the sentry
+ * hears from `pid` again (or it is gone), nothing is kept for a task that
+ * shares it, whose status text or root may still be the old one. More
+ * callers pending at once than fs_after holds: nothing is kept any more. A
+ * pivot_root that may run: no root is kept any more. */
+void sentry_status_cache_forget(struct sentry_status_cache *c, pid_t pid, enum sentry_change who);
+/* A notification from `pid`: any such call it made is done. */
 void sentry_status_cache_heard(struct sentry_status_cache *c, pid_t pid);
 
 /* Fills *p from /proc/PID: the identity (ids, groups, capabilities, umask,
@@ -114,8 +125,11 @@ int sentry_target_abspath(pid_t pid, int dirfd, const char *path, char *out, siz
 
 /* Opens /proc/PID/root (O_PATH|O_DIRECTORY) and returns it. */
 int sentry_target_root(pid_t pid, struct sb_err *err);
-/* The same through the cache's /proc directory when it holds that task. */
-int sentry_target_root_cached(struct sentry_status_cache *c, pid_t pid, struct sb_err *err);
+/* The same through the cache when it holds that task: the root kept open
+ * for it (*owned false: not the caller's to close), else opened from its
+ * /proc directory (*owned true). */
+int sentry_target_root_cached(struct sentry_status_cache *c, pid_t pid, bool *owned,
+                              struct sb_err *err);
 /* The path of the file open on `fd` (the sentry's) relative to `rootfd`. */
 int sentry_fd_path_in_root(int rootfd, int fd, char *out, size_t len);
 

@@ -247,6 +247,31 @@ static int lazy_caps(const char *locked, const char *dir, const char *name)
         return 0;
 }
 
+/* Creates /a before and after chroot(jail) (opens the sentry performs),
+ * then /b from a second thread: each must land in the root its caller has
+ * at that moment, not in one the sentry kept from before. */
+static void *create_b(void *arg)
+{
+        (void)arg;
+        return (void *)(intptr_t)create_in("", "b");
+}
+
+static int chroot_create(const char *jail)
+{
+        pthread_t t;
+        void *rc;
+
+        if (create_in("", "a") < 0)
+                return report("chroot_create before", -1, errno);
+        if (syscall(SYS_chroot, jail) < 0 || chdir("/") < 0)
+                return report("chroot_create chroot", -1, errno);
+        long after = create_in("", "a");
+        report("chroot_create after", after < 0 ? -1 : 0, errno);
+        if (pthread_create(&t, NULL, create_b, NULL) != 0 || pthread_join(t, &rc) != 0)
+                return report("chroot_create thread", -1, errno);
+        return report("chroot_create thread", (intptr_t)rc < 0 ? -1 : 0, errno);
+}
+
 int main(int argc, char **argv)
 {
         if (argc < 2) {
@@ -265,6 +290,8 @@ int main(int argc, char **argv)
                 return umask_i386(argv[2]);
         if (strcmp(a, "lazy_caps") == 0 && argc > 4)
                 return lazy_caps(argv[2], argv[3], argv[4]);
+        if (strcmp(a, "chroot_create") == 0 && argc > 2)
+                return chroot_create(argv[2]);
 
         if (strcmp(a, "setns") == 0) {
                 int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

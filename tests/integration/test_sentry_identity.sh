@@ -136,3 +136,21 @@ test_capability_drop_without_cap_sys_ptrace() {
 		assert_contains "$out" "lazy_caps with rc=0 errno=0" &&
 		assert_contains "$out" "lazy_caps without again rc=-1 errno=EACCES"
 }
+
+# The sentry keeps a task's root open between its calls only while it sees
+# every call that changes it: after a chroot (which `default` records and
+# lets run), the process's next create, and its new thread's, land in the
+# jail, not where the root the sentry had kept would put them.
+test_kept_root_follows_chroot() {
+	breakout_bundle || return 1
+	chmod 1777 rootfs/tmp
+	mkdir -p rootfs/jail
+	local out
+	out=$(run_as 0 0 '[]' '["CAP_SYS_CHROOT"]' '/breakout chroot_create /jail')
+	assert_contains "$out" "chroot_create after rc=0 errno=0" &&
+		assert_contains "$out" "chroot_create thread rc=0 errno=0" || return 1
+	[ -f rootfs/a ] || fail "/a before the chroot: $(ls rootfs)" || return 1
+	[ -f rootfs/jail/a ] || fail "/a after the chroot is not in the jail: $(ls rootfs/jail)" || return 1
+	[ -f rootfs/jail/b ] || fail "the thread's /b is not in the jail: $(ls rootfs/jail)" || return 1
+	[ ! -e rootfs/b ] || fail "the thread's /b landed outside the jail"
+}

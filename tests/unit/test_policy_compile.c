@@ -405,10 +405,12 @@ Test(policy_compile, identity_calls_routed_for_the_sentry_to_see)
         cr_assert(seen[0] && seen[1] && seen[2], "%zu calls", t.n_calls);
         identity_done(&eff, &t, text);
 
-        /* allowed by the default: setgroups32 too (x86: 206) */
-        compile_identity("allow", "", true, 3, &eff, &t, &text);
+        /* allowed by the default: setgroups32 too (x86: 206), and the four
+         * calls that change a root */
+        compile_identity("allow", "", true, 7, &eff, &t, &text);
         cr_assert(filter_says(text, X86, 206, NOTIFY), "%s", text);
         cr_assert(filter_says(text, X86_64, umask_nr, NOTIFY), "%s", text);
+        cr_assert(t.root_kept);
         identity_done(&eff, &t, text);
 
         /* refused, or routed by a rule of the profile: seen without help */
@@ -453,6 +455,55 @@ Test(policy_compile, identity_calls_routed_for_the_sentry_to_see)
         cr_assert_eq(t.entries[umask_nr].outcomes, POLICY_OUT_ALLOW);
         policy_tables_free(&t);
         policy_profile_free(&eff);
+}
+
+/* The root a task resolves paths from is kept only when the sentry sees
+ * every call that changes it: chroot, pivot_root, setns, unshare. */
+Test(policy_compile, root_kept_only_when_every_root_change_is_seen)
+{
+        struct policy_profile eff;
+        struct policy_tables t;
+        char *text;
+        int chroot_nr = policy_syscall_nr("chroot");
+
+        /* refused by the default: nothing to see, nothing changes a root */
+        compile_identity("errno", "", true, 0, &eff, &t, &text);
+        cr_assert(t.root_kept);
+        identity_done(&eff, &t, text);
+
+        /* chroot allowed: routed for the sentry to see, on both arches
+         * (x86: 61), and known to it by number */
+        compile_identity("errno", "{\"names\": [\"chroot\"], \"action\": \"allow\"}", true, 1, &eff,
+                         &t, &text);
+        cr_assert(t.root_kept);
+        cr_assert_str_eq(t.observed[0], "chroot");
+        cr_assert(filter_says(text, X86_64, chroot_nr, NOTIFY), "%s", text);
+        cr_assert(filter_says(text, X86, 61, NOTIFY), "%s", text);
+        bool known = false;
+        for (size_t i = 0; i < t.n_calls; i++)
+                known |= t.calls[i].nr == chroot_nr && t.calls[i].only_seen &&
+                         strcmp(t.calls[i].name, "chroot") == 0;
+        cr_assert(known);
+        identity_done(&eff, &t, text);
+
+        /* unshare allowed for some flags only: left to the kernel, so the
+         * root is read at every call (the rest of the identity is kept) */
+        compile_identity("errno",
+                         "{\"names\": [\"unshare\"], \"args\": [{\"index\": 0, \"op\": "
+                         "\"SCMP_CMP_EQ\", \"value\": 1024}], \"action\": \"allow\"}",
+                         true, 0, &eff, &t, &text);
+        cr_assert_not(t.root_kept);
+        identity_done(&eff, &t, text);
+
+        /* the shipped default: every one of them refused or routed */
+        struct policy_profile p;
+        struct sb_err e = {0};
+        setenv("SANDBOX_PROFILE_PATH", PROFILES_DIR, 1);
+        cr_assert_eq(policy_profile_resolve("default", &p, NULL, &e), 0, "%s", e.msg);
+        cr_assert_eq(policy_compile(&p, NULL, &t, &e), 0, "%s", e.msg);
+        cr_assert(t.identity_kept && t.root_kept);
+        policy_tables_free(&t);
+        policy_profile_free(&p);
 }
 
 Test(policy_shipped, every_profile_compiles_and_round_trips)

@@ -247,7 +247,7 @@ static pid_t sleeper(mode_t mask)
 Test(sentry_target, status_cache_follows_the_task_and_drops_the_dead)
 {
         struct sentry_status_cache c;
-        sentry_status_cache_init(&c, false);
+        sentry_status_cache_init(&c, false, false);
         struct sentry_proc p;
         struct sb_err err;
         pid_t a = sleeper(027), b = sleeper(077);
@@ -314,49 +314,101 @@ Test(sentry_target, a_umask_call_keeps_nothing_for_its_threads_until_it_is_done)
         struct sb_err err;
         pid_t thread, caller = with_thread(&thread), other = sleeper(022);
 
-        sentry_status_cache_init(&c, true);
+        sentry_status_cache_init(&c, true, false);
         cr_assert_eq(sentry_target_proc(&c, caller, &p, &err), 0, "%s", err.msg);
         if (!c.kept) {
                 cr_log_warn("no PIDFD_GET_INFO here: nothing is ever kept");
         } else {
                 /* answered CONTINUE; the caller has not run on yet */
-                sentry_status_cache_forget(&c, caller, true);
+                sentry_status_cache_forget(&c, caller, SENTRY_CHANGE_FS);
                 cr_assert_eq(sentry_target_proc(&c, thread, &p, &err), 0, "%s", err.msg);
                 cr_assert_not(c.kept, "a thread that shares the caller's umask");
                 cr_assert_eq(sentry_target_proc(&c, other, &p, &err), 0, "%s", err.msg);
                 cr_assert(c.kept, "a task of its own");
                 /* another caller meanwhile: both are followed */
-                sentry_status_cache_forget(&c, other, true);
-                cr_assert_eq(c.n_umask_after, 2);
+                sentry_status_cache_forget(&c, other, SENTRY_CHANGE_FS);
+                cr_assert_eq(c.n_fs_after, 2);
                 cr_assert_eq(sentry_target_proc(&c, thread, &p, &err), 0, "%s", err.msg);
                 cr_assert_not(c.kept, "still pending for the caller it shares with");
                 sentry_status_cache_heard(&c, other);
-                cr_assert_eq(c.n_umask_after, 1);
+                cr_assert_eq(c.n_fs_after, 1);
                 /* heard from again: its call is done */
                 sentry_status_cache_heard(&c, caller);
-                cr_assert_eq(c.n_umask_after, 0);
+                cr_assert_eq(c.n_fs_after, 0);
                 cr_assert_eq(sentry_target_proc(&c, thread, &p, &err), 0, "%s", err.msg);
                 cr_assert(c.kept);
                 /* a setgroups call changes the caller's groups only */
-                sentry_status_cache_forget(&c, caller, false);
+                sentry_status_cache_forget(&c, caller, SENTRY_CHANGE_CALLER);
                 cr_assert_eq(sentry_target_proc(&c, thread, &p, &err), 0, "%s", err.msg);
                 cr_assert(c.kept);
                 /* a caller that is gone has made its call or never will */
-                sentry_status_cache_forget(&c, caller, true);
+                sentry_status_cache_forget(&c, caller, SENTRY_CHANGE_FS);
         }
         kill(caller, SIGKILL);
         waitpid(caller, NULL, 0);
         cr_assert_eq(sentry_target_proc(&c, other, &p, &err), 0, "%s", err.msg);
-        cr_assert_eq(c.n_umask_after, 0);
+        cr_assert_eq(c.n_fs_after, 0);
         sentry_status_cache_drop(&c);
         kill(other, SIGKILL);
         waitpid(other, NULL, 0);
 }
 
+/* The root kept open with a kept identity: the same fd for the task's next
+ * calls, until a call that may change it is seen; never for another task,
+ * nor once a pivot_root may have run. */
+Test(sentry_target, root_kept_with_the_identity_until_a_change_is_seen)
+{
+        struct sentry_status_cache c;
+        struct sentry_proc p;
+        struct sb_err err;
+        bool owned;
+        pid_t a = sleeper(022), b = sleeper(022);
+
+        sentry_status_cache_init(&c, true, true);
+        cr_assert_eq(sentry_target_proc(&c, a, &p, &err), 0, "%s", err.msg);
+        if (!c.kept) {
+                cr_log_warn("no PIDFD_GET_INFO here: nothing is ever kept");
+        } else {
+                int root = sentry_target_root_cached(&c, a, &owned, &err);
+                cr_assert_geq(root, 0, "%s", err.msg);
+                cr_assert_not(owned, "kept for the task's next calls");
+                cr_assert_eq(sentry_target_proc(&c, a, &p, &err), 0, "%s", err.msg);
+                cr_assert_eq(sentry_target_root_cached(&c, a, &owned, &err), root);
+                cr_assert_not(owned);
+                /* a call that changes a root: opened again */
+                sentry_status_cache_forget(&c, a, SENTRY_CHANGE_CALLER);
+                cr_assert_eq(c.rootfd, -1);
+                cr_assert_eq(sentry_target_proc(&c, a, &p, &err), 0, "%s", err.msg);
+                root = sentry_target_root_cached(&c, a, &owned, &err);
+                cr_assert_geq(root, 0, "%s", err.msg);
+                cr_assert_not(owned);
+                /* another task: its own root, the kept one closed */
+                cr_assert_eq(sentry_target_proc(&c, b, &p, &err), 0, "%s", err.msg);
+                cr_assert_eq(c.pid, b);
+                int other = sentry_target_root_cached(&c, b, &owned, &err);
+                cr_assert_geq(other, 0, "%s", err.msg);
+                cr_assert_not(owned);
+                /* a pivot_root let run: no root kept from now on */
+                sentry_status_cache_forget(&c, a, SENTRY_CHANGE_MOUNT_NS);
+                cr_assert_eq(sentry_target_proc(&c, b, &p, &err), 0, "%s", err.msg);
+                cr_assert(c.kept, "the rest of the identity still is");
+                other = sentry_target_root_cached(&c, b, &owned, &err);
+                cr_assert_geq(other, 0, "%s", err.msg);
+                cr_assert(owned);
+                close(other);
+        }
+        sentry_status_cache_drop(&c);
+        cr_assert_eq(c.rootfd, -1);
+        kill(a, SIGKILL);
+        kill(b, SIGKILL);
+        waitpid(a, NULL, 0);
+        waitpid(b, NULL, 0);
+}
+
 Test(sentry_target, user_namespace_and_root_through_the_kept_directory)
 {
         struct sentry_status_cache c;
-        sentry_status_cache_init(&c, false);
+        sentry_status_cache_init(&c, false, false);
         struct sentry_proc p;
         struct sb_err err;
         struct stat want, got;
@@ -367,8 +419,10 @@ Test(sentry_target, user_namespace_and_root_through_the_kept_directory)
         cr_assert(p.same_userns);
         cr_assert_geq(c.dirfd, 0);
         /* the root through the kept directory is the task's root */
-        int root = sentry_target_root_cached(&c, same, &err);
+        bool owned;
+        int root = sentry_target_root_cached(&c, same, &owned, &err);
         cr_assert_geq(root, 0, "%s", err.msg);
+        cr_assert(owned, "no root kept without may_keep_root");
         cr_assert_eq(fstat(root, &got), 0);
         cr_assert_eq(stat("/", &want), 0);
         cr_assert(got.st_ino == want.st_ino && got.st_dev == want.st_dev);
@@ -389,7 +443,7 @@ Test(sentry_target, user_namespace_and_root_through_the_kept_directory)
         /* gone: the kept directory no longer leads to a root */
         kill(own, SIGKILL);
         waitpid(own, NULL, 0);
-        cr_assert_lt(sentry_target_root_cached(&c, own, &err), 0);
+        cr_assert_lt(sentry_target_root_cached(&c, own, &owned, &err), 0);
         kill(same, SIGKILL);
         waitpid(same, NULL, 0);
         sentry_status_cache_drop(&c);
@@ -433,7 +487,7 @@ Test(sentry_target, kept_identity_until_forgotten_the_rest_read_each_time)
         char b;
         pid_t pid = changer(go, done);
 
-        sentry_status_cache_init(&c, true);
+        sentry_status_cache_init(&c, true, false);
         cr_assert_eq(sentry_target_proc(&c, pid, &p, &err), 0, "%s", err.msg);
         cr_assert_eq(p.umask, 022);
         cr_assert_eq(p.fsuid, (long)geteuid());
@@ -455,13 +509,13 @@ Test(sentry_target, kept_identity_until_forgotten_the_rest_read_each_time)
         cr_assert_eq(p.uid, (long)geteuid());
 
         /* a umask call was seen: read again */
-        sentry_status_cache_forget(&c, pid, true);
+        sentry_status_cache_forget(&c, pid, SENTRY_CHANGE_FS);
         cr_assert_eq(sentry_target_proc(&c, pid, &p, &err), 0, "%s", err.msg);
         cr_assert_eq(p.umask, 077);
         sentry_status_cache_drop(&c);
 
         /* a profile that lets calls change them unseen: nothing kept */
-        sentry_status_cache_init(&c, false);
+        sentry_status_cache_init(&c, false, false);
         cr_assert_eq(sentry_target_proc(&c, pid, &p, &err), 0, "%s", err.msg);
         cr_assert_not(c.kept);
         cr_assert_eq(c.pidfd, -1);
