@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -252,6 +253,23 @@ static int resolve_paths(const struct runtime_create_opts *opts, const struct oc
         return 0;
 }
 
+/* The sentry's lookups in /proc/PID of a process with another uid than its
+ * own are ptrace checks: without CAP_SYS_PTRACE, the opens it performs for
+ * such a process fail (EACCES). Said once per container. */
+static void warn_without_ptrace(void)
+{
+        cap_t caps = cap_get_proc();
+        cap_flag_value_t v = CAP_CLEAR;
+
+        if (caps != NULL) {
+                cap_get_flag(caps, CAP_SYS_PTRACE, CAP_EFFECTIVE, &v);
+                cap_free(caps);
+        }
+        if (v != CAP_SET)
+                sb_warn("sentry: the runtime has no CAP_SYS_PTRACE: opens the sentry performs for "
+                        "a container process of another uid will fail with EACCES");
+}
+
 /* The container's sentry, for a profile that routes calls; recorded in the
  * state at once, so that `delete --force` finds it whatever happens next. */
 static int start_sentry(const struct sb_global *g, const struct runtime_create_opts *opts,
@@ -285,6 +303,7 @@ static int start_sentry(const struct sb_global *g, const struct runtime_create_o
         };
         int ctl = -1;
 
+        warn_without_ptrace();
         if (sentry_spawn(&sc, sentry_pid, &ctl, err) < 0)
                 return -1;
         close(ctl);
