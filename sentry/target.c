@@ -192,21 +192,17 @@ void sentry_status_cache_init(struct sentry_status_cache *c, bool may_keep, bool
 
 void sentry_status_cache_drop(struct sentry_status_cache *c)
 {
-        if (c->fd >= 0)
-                close(c->fd);
-        if (c->dirfd >= 0)
-                close(c->dirfd);
-        if (c->pidfd >= 0)
-                close(c->pidfd);
-        if (c->rootfd >= 0)
-                close(c->rootfd);
-        /* about other tasks, not this one: */
-        pid_t fs_after[sizeof(c->fs_after) / sizeof(c->fs_after[0])];
-        size_t n_fs_after = c->n_fs_after;
-        memcpy(fs_after, c->fs_after, sizeof(fs_after));
-        sentry_status_cache_init(c, c->may_keep, c->may_keep_root);
-        memcpy(c->fs_after, fs_after, sizeof(fs_after));
-        c->n_fs_after = n_fs_after;
+        int *fds[] = {&c->fd, &c->dirfd, &c->pidfd, &c->rootfd};
+
+        for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+                if (*fds[i] >= 0) {
+                        close(*fds[i]);
+                        *fds[i] = -1;
+                }
+        /* the task's fields mean nothing unless kept; fs_after is about
+         * other tasks and stays */
+        c->pid = 0;
+        c->kept = false;
 }
 
 #define N_FS_AFTER (sizeof(((struct sentry_status_cache *)0)->fs_after) / sizeof(pid_t))

@@ -348,6 +348,14 @@ Test(sentry_target, a_umask_call_keeps_nothing_for_its_threads_until_it_is_done)
         waitpid(caller, NULL, 0);
         cr_assert_eq(sentry_target_proc(&c, other, &p, &err), 0, "%s", err.msg);
         cr_assert_eq(c.n_fs_after, 0);
+        /* more callers pending at once than can be followed: nothing is
+         * kept from then on (pid numbers only: nothing is read here) */
+        size_t room = sizeof(c.fs_after) / sizeof(c.fs_after[0]);
+        for (size_t i = 0; i < room; i++)
+                sentry_status_cache_forget(&c, (pid_t)(1000000 + i), SENTRY_CHANGE_FS);
+        cr_assert(c.may_keep, "as many as it follows");
+        sentry_status_cache_forget(&c, 2000000, SENTRY_CHANGE_FS);
+        cr_assert_not(c.may_keep);
         sentry_status_cache_drop(&c);
         kill(other, SIGKILL);
         waitpid(other, NULL, 0);
