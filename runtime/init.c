@@ -7,9 +7,11 @@
  *   3. build the root filesystem in our private mount namespace (the host's
  *      mount table is never touched), let the parent run its hooks, pivot
  *   4. settings that need privilege: hostname, sysctl, rlimits, oom score
- *   5. report ready; block until `start` connects
- *   6. drop to the configured identity, no_new_privs, seccomp (last, so that
- *      nothing after it needs a syscall the filter might refuse), exec. */
+ *   5. report ready
+ *   6. drop to the configured identity, no_new_privs, seccomp (after every
+ *      step that needs a syscall the filters might refuse; as runc, before
+ *      the wait for `start`, so that `start` does not wait for the filters)
+ *   7. block until `start` connects; startContainer hooks, cwd, exec. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,6 +46,14 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
+
+/* The init's confinement, done before `start` connects. */
+struct confined {
+        bool failed;
+        const char *step;
+        struct sb_err err;
+        int notify_fd; /* linux.seccomp's listener, for `start` to forward */
+};
 
 __attribute__((noreturn)) static void init_fail(int sync_fd, struct sb_err *err, const char *step)
 {
@@ -146,28 +156,31 @@ static void apply_process_settings(struct runtime_init_ctx *ctx)
                 init_fail(ctx->sync_fd, &err, "execCPUAffinity.initial");
 }
 
-/* After `start` connected: the last steps, ending in execve. Errors go to the
- * `start` command through the connection, and the init exits. */
-/* After `start` connected: startContainer hooks, then the common last steps.
+/* After `start` connected: a confinement failure is reported to it; otherwise
+ * the startContainer hooks (confined, as in runc), then the common last steps.
  * Errors go to `start` through the connection. */
 __attribute__((noreturn)) static void finish_and_exec(struct runtime_init_ctx *ctx, int conn,
-                                                      const char *exe)
+                                                      const char *exe,
+                                                      const struct confined *confined)
 {
         const struct oci_config *cfg = ctx->cfg;
         struct sb_err err = {0};
 
+        if (confined->failed)
+                runtime_report_failure(conn, confined->step, &confined->err);
+        /* linux.seccomp's listener goes to its agent before the hooks run:
+         * a hook's call that the filter sends there must find someone. */
+        if (confined->notify_fd >= 0 &&
+            runtime_send_fd(conn, confined->notify_fd, "seccompFd", &err) < 0)
+                runtime_report_failure(conn, "seccomp listener", &err);
+        if (confined->notify_fd >= 0)
+                close(confined->notify_fd);
         _cleanup_free_ char *state = runtime_hook_state_json(
             cfg->oci_version, ctx->opts->id, "created", 1, ctx->bundle, &cfg->annotations);
-        if (runtime_hooks_run(cfg, OCI_HOOK_START_CONTAINER, state, false, &err) < 0) {
-                char msg[SB_ERR_MSG_MAX];
-                snprintf(msg, sizeof(msg), "startContainer hooks: %s", err.msg);
-                if (write(conn, msg, strlen(msg)) < 0) {
-                        /* start is gone */
-                }
-                _exit(127);
-        }
-        runtime_exec_process(&cfg->process, ctx->conf, ctx->opts->preserve_fds,
-                             ctx->preserve_fds - ctx->opts->preserve_fds, conn, exe);
+        if (runtime_hooks_run(cfg, OCI_HOOK_START_CONTAINER, state, false, &err) < 0)
+                runtime_report_failure(conn, "startContainer hooks", &err);
+        runtime_exec_confined(&cfg->process, -1, ctx->opts->preserve_fds,
+                              ctx->preserve_fds - ctx->opts->preserve_fds, conn, exe);
 }
 
 void runtime_init_main(struct runtime_init_ctx *ctx)
@@ -252,6 +265,16 @@ void runtime_init_main(struct runtime_init_ctx *ctx)
         runtime_sync_send(ctx->sync_fd, SYNC_READY, 0, NULL);
         close(ctx->sync_fd);
 
+        /* Identity, no_new_privs and the filters now, while `create` returns
+         * and `start` comes (as runc, which confines its init before it
+         * waits on the exec fifo): loading a long filter no longer delays
+         * `start`. From here on only accept4, read, close, the
+         * startContainer hooks and execve run, as the container's user
+         * under its filters; a failure waits for `start`, which reports it. */
+        struct confined confined = {.notify_fd = -1};
+        confined.failed = runtime_confine_process(&cfg->process, ctx->conf, &confined.notify_fd,
+                                                  &confined.step, &confined.err) < 0;
+
         for (;;) {
                 int conn = accept4(ctx->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
                 if (conn < 0) {
@@ -265,6 +288,6 @@ void runtime_init_main(struct runtime_init_ctx *ctx)
                         continue;
                 }
                 close(ctx->start_listen_fd);
-                finish_and_exec(ctx, conn, exe);
+                finish_and_exec(ctx, conn, exe, &confined);
         }
 }

@@ -81,43 +81,68 @@ static char **build_env(const struct oci_process *p, int listen_fds)
         return env;
 }
 
-void runtime_exec_process(const struct oci_process *p, const struct runtime_confinement *conf,
-                          int preserve_fds, int listen_fds, int report_fd, const char *exe)
+int runtime_confine_process(const struct oci_process *p, const struct runtime_confinement *conf,
+                            int *notify_fd, const char **step, struct sb_err *err)
 {
-        struct sb_err err = {0};
         /* linux.seccomp, compiled by the runtime before this process existed */
         const struct runtime_bpf *filter = conf != NULL && conf->oci.len > 0 ? &conf->oci : NULL;
-        int notify_fd = -1;
-        const char *step = "seccomp";
+
+        *notify_fd = -1;
+        *step = "seccomp";
         if (p->no_new_privileges) {
                 /* Identity first, then no_new_privs, then the filter: with NNP set,
                  * loading a filter needs no privilege, so it can come last. */
-                step = "identity";
-                if (runtime_apply_identity(p, &err) < 0)
-                        goto fail;
-                step = "no_new_privileges";
-                if (runtime_set_no_new_privs(&err) < 0)
-                        goto fail;
-                step = "seccomp";
-                if (filter && runtime_bpf_load(filter, &notify_fd, &err) < 0)
-                        goto fail;
-                step = "profile";
-                if (runtime_confinement_load(conf, &err) < 0)
+                *step = "identity";
+                if (runtime_apply_identity(p, err) < 0)
+                        return -1;
+                *step = "no_new_privileges";
+                if (runtime_set_no_new_privs(err) < 0)
+                        return -1;
+                *step = "seccomp";
+                if (filter && runtime_bpf_load(filter, notify_fd, err) < 0)
+                        return -1;
+                *step = "profile";
+                if (runtime_confinement_load(conf, err) < 0)
                         goto fail;
         } else {
                 /* Without NNP, loading a filter needs CAP_SYS_ADMIN, which the
                  * configured identity may not have: load it first (runc does too). */
-                if (filter && runtime_bpf_load(filter, &notify_fd, &err) < 0)
-                        goto fail;
+                if (filter && runtime_bpf_load(filter, notify_fd, err) < 0)
+                        return -1;
                 /* The profile's filter comes after the OCI one: both apply and
                  * the stricter action wins; its listener goes to the sentry. */
-                step = "profile";
-                if (runtime_confinement_load(conf, &err) < 0)
+                *step = "profile";
+                if (runtime_confinement_load(conf, err) < 0)
                         goto fail;
-                step = "identity";
-                if (runtime_apply_identity(p, &err) < 0)
+                *step = "identity";
+                if (runtime_apply_identity(p, err) < 0)
                         goto fail;
         }
+        return 0;
+fail:
+        if (*notify_fd >= 0)
+                close(*notify_fd);
+        *notify_fd = -1;
+        return -1;
+}
+
+void runtime_report_failure(int report_fd, const char *step, const struct sb_err *err)
+{
+        char msg[SB_ERR_MSG_MAX];
+
+        snprintf(msg, sizeof(msg), "%s: %s", step, err->msg);
+        if (write(report_fd, msg, strlen(msg)) < 0) {
+                /* the runtime is gone: nothing else can hear us */
+        }
+        _exit(127);
+}
+
+void runtime_exec_confined(const struct oci_process *p, int notify_fd, int preserve_fds,
+                           int listen_fds, int report_fd, const char *exe)
+{
+        struct sb_err err = {0};
+        const char *step;
+
         if (notify_fd >= 0) {
                 /* The runtime on the host forwards it to linux.seccomp.listenerPath. */
                 step = "seccomp listener";
@@ -141,12 +166,18 @@ void runtime_exec_process(const struct oci_process *p, const struct runtime_conf
         syscall(SYS_close_range, 3 + preserve_fds + listen_fds, ~0U, CLOSE_RANGE_CLOEXEC);
         execve(exe, args, env);
         sb_err_set(&err, errno, "exec \"%s\"", exe);
-fail : {
-        char msg[SB_ERR_MSG_MAX];
-        snprintf(msg, sizeof(msg), "%s: %s", step, err.msg);
-        if (write(report_fd, msg, strlen(msg)) < 0) {
-                /* the runtime is gone: nothing else can hear us */
-        }
-        _exit(127);
+fail:
+        runtime_report_failure(report_fd, step, &err);
 }
+
+void runtime_exec_process(const struct oci_process *p, const struct runtime_confinement *conf,
+                          int preserve_fds, int listen_fds, int report_fd, const char *exe)
+{
+        struct sb_err err = {0};
+        const char *step;
+        int notify_fd;
+
+        if (runtime_confine_process(p, conf, &notify_fd, &step, &err) < 0)
+                runtime_report_failure(report_fd, step, &err);
+        runtime_exec_confined(p, notify_fd, preserve_fds, listen_fds, report_fd, exe);
 }

@@ -255,6 +255,42 @@ poststop "status":"stopped"' "$(cat "$BUNDLE/log")" "host-side hooks" &&
 		assert_eq 'startContainer "status":"created"' "$(cat "$BUNDLE/rootfs/log")" "startContainer"
 }
 
+# As runc: the init confines itself (identity, no_new_privs, filters) before
+# it waits for `start`, so a startContainer hook runs as the container's user
+# under its filters, and `start` does not wait for a long filter to load.
+test_start_container_hook_runs_confined() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	cat >"$BUNDLE/rootfs/hook.sh" <<'SH'
+#!/bin/sh
+{ id -u; grep -E '^(Seccomp|NoNewPrivs|CapEff):' /proc/self/status; } >/tmp/hook.out
+SH
+	chmod +x "$BUNDLE/rootfs/hook.sh"
+	mkdir -p "$BUNDLE/rootfs/tmp" && chmod 1777 "$BUNDLE/rootfs/tmp"
+	set_args "$BUNDLE" /bin/cat /tmp/hook.out
+	config_edit "$BUNDLE" 'c["root"]["readonly"]=False; c["process"]["user"]={"uid":1000,"gid":1000}; c["process"]["noNewPrivileges"]=True; c["hooks"]={"startContainer":[{"path":"/hook.sh"}]}'
+	local out
+	out=$(sb run lc-hookconf 2>&1) || fail "run: $out" || return 1
+	assert_eq "1000" "$(echo "$out" | head -1)" "the hook's uid" &&
+		assert_contains "$out" "Seccomp:	2" "the hook is under the filters" &&
+		assert_contains "$out" "NoNewPrivs:	1" &&
+		assert_contains "$out" "CapEff:	0000000000000000"
+}
+
+# A confinement step that fails while the init waits for `start` is what
+# `start` reports, and the container does not run.
+test_confinement_failure_is_reported_by_start() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/echo ran
+	# Without CAP_SETGID the init cannot set the configured groups.
+	capsh --drop=cap_setgid -- -c "$SANDBOX --root $SB_ROOT --events-log $SB_EVENTS create lc-confail" </dev/null ||
+		fail "create" || return 1
+	local out
+	out=$(sb start lc-confail 2>&1) && fail "start succeeded: $out" && return 1
+	sb delete --force lc-confail
+	assert_contains "$out" "identity: process.user.additionalGids: setgroups" &&
+		assert_not_contains "$out" "ran"
+}
+
 test_failing_hook_fails_create_and_leaves_nothing() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	config_edit "$BUNDLE" 'c["hooks"]={"createRuntime":[{"path":"/bin/false"}]}'
@@ -454,7 +490,7 @@ PY
 
 test_seccomp_notify_listener_receives_fd() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
-	set_args "$BUNDLE" /bin/sh -c 'mkdir /tmp/n; echo "rc=$?"'
+	set_args "$BUNDLE" /bin/sh -c 'mkdir /tmp/n; echo "process rc=$?"'
 	config_edit "$BUNDLE" 'c["root"]["readonly"]=False; c["linux"]["seccomp"]={"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"'"$BUNDLE"'/listener.sock","listenerMetadata":"meta1","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_NOTIFY"}]}'
 	# The listener answers every notification with EPERM through the received fd.
 	/usr/bin/python3 - "$BUNDLE/listener.sock" >"$BUNDLE/listener.out" 2>&1 <<'PY' &
@@ -472,13 +508,15 @@ libc = ctypes.CDLL(None, use_errno=True)
 # struct seccomp_notif: u64 id, u32 pid, u32 flags, seccomp_data (64 bytes)
 SECCOMP_IOCTL_NOTIF_RECV = 0xc0502100
 SECCOMP_IOCTL_NOTIF_SEND = 0xc0182101
-req = ctypes.create_string_buffer(80)
-if libc.ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) != 0:
-    print("recv failed", ctypes.get_errno()); sys.exit(1)
-nid = struct.unpack_from("Q", req, 0)[0]
-resp = struct.pack("QqiI", nid, 0, -1, 0)  # id, val, error=-EPERM, flags
-rb = ctypes.create_string_buffer(resp, len(resp))
-print("send", libc.ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, rb))
+# Two mkdirs: the startContainer hook's, then the process's.
+for _ in range(2):
+    req = ctypes.create_string_buffer(80)
+    if libc.ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) != 0:
+        print("recv failed", ctypes.get_errno()); sys.exit(1)
+    nid = struct.unpack_from("Q", req, 0)[0]
+    resp = struct.pack("QqiI", nid, 0, -1, 0)  # id, val, error=-EPERM, flags
+    rb = ctypes.create_string_buffer(resp, len(resp))
+    print("send", libc.ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, rb))
 PY
 	local py=$! i
 	for i in $(seq 50); do [ -e "$BUNDLE/listener.sock.ready" ] && break; sleep 0.1; done
@@ -488,9 +526,15 @@ PY
 	out=$(sb run lc-notify0 2>&1) && fail "notify rules with a routing profile accepted" && return 1
 	assert_contains "$out" "only one seccomp listener" || return 1
 	echo '{"name":"plain","defaultAction":"allow"}' >"$BUNDLE/plain.json"
-	out=$(sb --profile "$BUNDLE/plain.json" run lc-notify 2>&1)
+	# The listener reaches its agent before the startContainer hooks run,
+	# which are under the filter (as in runc): the hook's mkdir is answered.
+	printf '#!/bin/sh\nmkdir /tmp/h; echo "hook rc=$?"\n' >"$BUNDLE/rootfs/hook.sh"
+	chmod +x "$BUNDLE/rootfs/hook.sh"
+	config_edit "$BUNDLE" 'c["hooks"]={"startContainer":[{"path":"/hook.sh"}]}'
+	out=$(timeout 60 "$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" --profile "$BUNDLE/plain.json" run lc-notify 2>&1)
 	wait $py
-	assert_contains "$out" "rc=1" "mkdir answered by the listener" &&
+	assert_contains "$out" "hook rc=1" "the hook's mkdir answered by the listener" &&
+		assert_contains "$out" "process rc=1" "mkdir answered by the listener" &&
 		assert_contains "$(cat "$BUNDLE/listener.out")" "fds ['seccompFd'] metadata meta1" &&
 		assert_contains "$(cat "$BUNDLE/listener.out")" "send 0"
 }
