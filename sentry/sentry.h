@@ -53,9 +53,8 @@ struct sentry_config {
          * whose connection is queued before the sentry starts) connect and
          * send their listener like on the control socket; -1: none. */
         int listen_fd;
-        /* Run the sentry under a small watcher that records its loss and
-         * applies on_loss (kills init_pid). sentry_spawn then returns the
-         * sentry's own pid, which is not a child of the caller. */
+        /* Give the sentry a small watcher (its child) that records its loss
+         * and applies on_loss (kills init_pid). */
         bool watch_loss;
         bool syslog; /* also send each event to syslog(3), LOG_AUTHPRIV */
 };

@@ -44,14 +44,17 @@ static void sort_fds(int *a, int n)
                         }
 }
 
-/* Waits for the sentry; on an abnormal end, records it and applies on_loss. */
-static int watch(const struct sentry_config *cfg, pid_t sentry)
+/* The watcher's side: the sentry writes one byte before a clean exit; end of
+ * file without it (killed, crashed, failed) is a loss, which is recorded and,
+ * unless the profile says deny-only, ends the container. */
+static int watch(const struct sentry_config *cfg, pid_t sentry, int alive_fd)
 {
-        int status;
-        while (waitpid(sentry, &status, 0) < 0)
-                if (errno != EINTR)
-                        return 1;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        char b;
+        ssize_t n;
+
+        while ((n = read(alive_fd, &b, 1)) < 0 && errno == EINTR)
+                ;
+        if (n == 1)
                 return 0;
         bool kill_it = cfg->on_loss != SENTRY_LOSS_DENY && cfg->init_pid > 0;
         if (kill_it)
@@ -77,33 +80,57 @@ static int watch(const struct sentry_config *cfg, pid_t sentry)
         return 1;
 }
 
+/* In the sentry, first thing: fork the watcher (its child, so that the
+ * runtime forks once and waits for nobody). Returns the write end the sentry
+ * keeps, or -1 when no watcher could be made: then the sentry itself fails
+ * closed (records the loss, kills the container) and exits. */
+static int start_watcher(const struct sentry_config *cfg, int control_fd)
+{
+        int alive[2];
+        pid_t sentry = getpid();
+
+        if (pipe2(alive, O_CLOEXEC) == 0) {
+                pid_t w = fork();
+                if (w == 0) {
+                        int keep[2] = {alive[0], cfg->log_fd};
+                        close(alive[1]);
+                        sort_fds(keep, 2);
+                        close_all_but(keep, 2);
+                        _exit(watch(cfg, sentry, alive[0]));
+                }
+                close(alive[0]);
+                if (w > 0)
+                        return alive[1];
+                close(alive[1]);
+        }
+        sb_error("sentry: cannot start its watcher: %s", strerror(errno));
+        close(control_fd);
+        /* A write end closed at once: watch() sees the loss. */
+        int gone[2];
+        if (pipe(gone) == 0) {
+                close(gone[1]);
+                watch(cfg, sentry, gone[0]);
+        }
+        _exit(1);
+}
+
 int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, struct sb_err *err)
 {
-        int sv[2], pidpipe[2] = {-1, -1};
+        int sv[2];
         pid_t child;
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
                 return sb_err_set(err, errno, "sentry: socketpair");
-        if (cfg->watch_loss && pipe2(pidpipe, O_CLOEXEC) < 0) {
-                int e = errno;
-                close(sv[0]);
-                close(sv[1]);
-                return sb_err_set(err, e, "sentry: pipe");
-        }
         child = fork();
         if (child < 0) {
                 int e = errno;
                 close(sv[0]);
                 close(sv[1]);
-                if (pidpipe[0] >= 0) {
-                        close(pidpipe[0]);
-                        close(pidpipe[1]);
-                }
                 return sb_err_set(err, e, "sentry: fork");
         }
         if (child == 0) {
                 struct sb_err cerr;
-                int keep[4] = {sv[1], cfg->log_fd, cfg->listen_fd, pidpipe[1]};
+                int keep[3] = {sv[1], cfg->log_fd, cfg->listen_fd};
                 bool events_to_stderr =
                     cfg->events_log != NULL && strcmp(cfg->events_log, "-") == 0;
                 int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -117,50 +144,27 @@ int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, s
                         if (!events_to_stderr && cfg->log_fd >= 0)
                                 dup2(null, STDERR_FILENO);
                 }
-                sort_fds(keep, 4);
-                close_all_but(keep, 4);
+                sort_fds(keep, 3);
+                close_all_but(keep, 3);
                 if (cfg->cpus != NULL)
                         (void)sched_setaffinity(0, sizeof(*cfg->cpus), cfg->cpus);
-                /* Fail closed on loss: this process stays as a small watcher
-                 * and the sentry proper is its child. If the sentry dies by
-                 * a signal or an error, the kernel already fails the routed
-                 * calls (ENOSYS); the watcher records the loss and, unless the
-                 * profile says deny-only, kills the container. */
-                pid_t sentry = cfg->watch_loss ? fork() : 0;
-                if (sentry < 0)
+                /* Fail closed on loss: a small watcher, the sentry's child,
+                 * waits for its end. If the sentry dies by a signal or an
+                 * error, the kernel already fails the routed calls (ENOSYS);
+                 * the watcher records the loss and, unless the profile says
+                 * deny-only, kills the container. */
+                int alive = cfg->watch_loss ? start_watcher(cfg, sv[1]) : -1;
+                sentry_crash_handler_install(cfg->log_fd);
+                if (sentry_run(cfg, sv[1], &cerr) < 0) {
+                        sb_error("sentry: %s", cerr.msg);
                         _exit(1);
-                if (sentry == 0) {
-                        if (cfg->watch_loss)
-                                close(pidpipe[1]);
-                        sentry_crash_handler_install(cfg->log_fd);
-                        if (sentry_run(cfg, sv[1], &cerr) < 0) {
-                                sb_error("sentry: %s", cerr.msg);
-                                _exit(1);
-                        }
-                        _exit(0);
                 }
-                close(sv[1]);
-                if (cfg->listen_fd >= 0)
-                        close(cfg->listen_fd);
-                if (write(pidpipe[1], &sentry, sizeof(sentry)) != sizeof(sentry))
-                        kill(sentry, SIGKILL);
-                close(pidpipe[1]);
-                _exit(watch(cfg, sentry));
+                if (alive >= 0 && write(alive, "", 1) != 1)
+                        _exit(1);
+                _exit(0);
         }
         close(sv[1]);
         *pid = child;
-        if (cfg->watch_loss) {
-                pid_t sentry = -1;
-                close(pidpipe[1]);
-                ssize_t n = read(pidpipe[0], &sentry, sizeof(sentry));
-                close(pidpipe[0]);
-                /* The watcher is our child; reaped by whoever adopts it. */
-                if (n != sizeof(sentry) || sentry <= 0) {
-                        close(sv[0]);
-                        return sb_err_set(err, EIO, "sentry: did not start");
-                }
-                *pid = sentry;
-        }
         *control_fd = sv[0];
         return 0;
 }

@@ -151,15 +151,16 @@ if [ -n "${bin[runc]}" ] && [ -n "${bin[sandbox]}" ]; then
 fi
 
 # The sentry's memory: proportional set size of each container's sentry
-# (and the watcher that fails it closed), for 10 and for 100 idle containers.
+# (and the watcher that fails it closed, its child), for 10 and for 100 idle containers.
 config_edit "$work/bundle" 'c["process"]["args"]=["/bin/sleep","1000"]'
 pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 sentry_pss() { # id -> KiB of sentry + watcher
 	local sp wp
 	sp=$("$SANDBOX_BIN" --root "$work/state-mem" state "$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin).get("sentry",{}).get("pid",0))')
 	[ "$sp" -gt 0 ] || { echo 0; return; }
-	wp=$(awk '/^PPid:/ {print $2}' "/proc/$sp/status")
-	echo $(($(pss_kib "$sp") + $(pss_kib "$wp")))
+	wp=$(cat "/proc/$sp/task/$sp/children" 2>/dev/null)
+	[ -n "$wp" ] || { echo 0; return; }
+	echo $(($(pss_kib "$sp") + $(pss_kib ${wp%% *})))
 }
 for i in $(seq 100); do
 	"$SANDBOX_BIN" --events-log "$work/events.jsonl" --root "$work/state-mem" run -d "m$i" </dev/null >/dev/null 2>&1
