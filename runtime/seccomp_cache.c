@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,56 +27,132 @@ struct header {
         uint32_t reserved;
 };
 
-static void put_str(FILE *f, const char *s)
+/* The key is built for every container: a plain buffer, no stdio. */
+struct key {
+        char *p;
+        size_t len, cap;
+        bool failed;
+};
+
+static void put_mem(struct key *k, const void *s, size_t n)
 {
-        /* Length-prefixed: names from a config may hold any byte. */
-        if (s == NULL)
-                fputs("-;", f);
-        else
-                fprintf(f, "%zu:%s;", strlen(s), s);
+        if (k->failed)
+                return;
+        if (k->len + n > k->cap) {
+                size_t cap = k->cap ? k->cap : 4096;
+                while (cap < k->len + n)
+                        cap *= 2;
+                char *p = realloc(k->p, cap);
+                if (p == NULL) {
+                        k->failed = true;
+                        return;
+                }
+                k->p = p;
+                k->cap = cap;
+        }
+        memcpy(k->p + k->len, s, n);
+        k->len += n;
 }
 
-static void put_list(FILE *f, const struct oci_string_list *l)
+static void put_c(struct key *k, char c)
 {
-        fprintf(f, "[%zu]", l->count);
+        put_mem(k, &c, 1);
+}
+
+static void put_u64(struct key *k, uint64_t v)
+{
+        char buf[24];
+        size_t i = sizeof(buf);
+
+        do {
+                buf[--i] = (char)('0' + v % 10);
+                v /= 10;
+        } while (v != 0);
+        put_mem(k, buf + i, sizeof(buf) - i);
+}
+
+static void put_int(struct key *k, int v)
+{
+        if (v < 0)
+                put_c(k, '-');
+        put_u64(k, v < 0 ? -(uint64_t)v : (uint64_t)v);
+}
+
+static void put_str(struct key *k, const char *s)
+{
+        /* Length-prefixed: names from a config may hold any byte. */
+        if (s == NULL) {
+                put_mem(k, "-;", 2);
+                return;
+        }
+        size_t n = strlen(s);
+        put_u64(k, n);
+        put_c(k, ':');
+        put_mem(k, s, n);
+        put_c(k, ';');
+}
+
+static void put_list(struct key *k, const struct oci_string_list *l)
+{
+        put_c(k, '[');
+        put_u64(k, l->count);
+        put_c(k, ']');
         for (size_t i = 0; i < l->count; i++)
-                put_str(f, l->items[i]);
+                put_str(k, l->items[i]);
 }
 
 char *runtime_seccomp_key(const struct oci_seccomp *s, size_t *len)
 {
         const struct scmp_version *v = seccomp_version();
-        char *buf = NULL;
-        FILE *f = open_memstream(&buf, len);
+        struct key k = {0};
+        char head[512];
+        int n = snprintf(head, sizeof(head),
+                         "sandbox seccomp program\nbuild %s\nlibseccomp %u.%u.%u api %u arch %u\n"
+                         "default %d %d %" PRIu32 "\narch ",
+                         runtime_cache_build_id, v->major, v->minor, v->micro, seccomp_api_get(),
+                         seccomp_arch_native(), (int)s->default_action,
+                         (int)s->has_default_errno_ret, s->default_errno_ret);
 
-        if (f == NULL)
+        if (n < 0 || (size_t)n >= sizeof(head))
                 return NULL;
-        fprintf(f, "sandbox seccomp program\nbuild %s\nlibseccomp %u.%u.%u api %u arch %u\n",
-                runtime_cache_build_id, v->major, v->minor, v->micro, seccomp_api_get(),
-                seccomp_arch_native());
-        fprintf(f, "default %d %d %" PRIu32 "\narch ", (int)s->default_action,
-                (int)s->has_default_errno_ret, s->default_errno_ret);
-        put_list(f, &s->architectures);
-        fputs("\nflags ", f);
-        put_list(f, &s->flags);
-        fprintf(f, "\nsyscalls %zu\n", s->n_syscalls);
+        put_mem(&k, head, (size_t)n);
+        put_list(&k, &s->architectures);
+        put_mem(&k, "\nflags ", 7);
+        put_list(&k, &s->flags);
+        put_mem(&k, "\nsyscalls ", 10);
+        put_u64(&k, s->n_syscalls);
+        put_c(&k, '\n');
         for (size_t i = 0; i < s->n_syscalls; i++) {
                 const struct oci_seccomp_syscall *sc = &s->syscalls[i];
 
-                fprintf(f, "%d %d %" PRIu32 " ", (int)sc->action, (int)sc->has_errno_ret,
-                        sc->errno_ret);
-                put_list(f, &sc->names);
-                fprintf(f, " args %zu", sc->n_args);
-                for (size_t k = 0; k < sc->n_args; k++)
-                        fprintf(f, " %" PRIu32 ",%d,%" PRIu64 ",%" PRIu64, sc->args[k].index,
-                                (int)sc->args[k].op, sc->args[k].value, sc->args[k].value_two);
-                fputc('\n', f);
+                put_int(&k, (int)sc->action);
+                put_c(&k, ' ');
+                put_int(&k, (int)sc->has_errno_ret);
+                put_c(&k, ' ');
+                put_u64(&k, sc->errno_ret);
+                put_c(&k, ' ');
+                put_list(&k, &sc->names);
+                put_mem(&k, " args ", 6);
+                put_u64(&k, sc->n_args);
+                for (size_t a = 0; a < sc->n_args; a++) {
+                        put_c(&k, ' ');
+                        put_u64(&k, sc->args[a].index);
+                        put_c(&k, ',');
+                        put_int(&k, (int)sc->args[a].op);
+                        put_c(&k, ',');
+                        put_u64(&k, sc->args[a].value);
+                        put_c(&k, ',');
+                        put_u64(&k, sc->args[a].value_two);
+                }
+                put_c(&k, '\n');
         }
-        if (fclose(f) != 0) {
-                free(buf);
+        put_c(&k, '\0'); /* a string, as the callers print it */
+        if (k.failed) {
+                free(k.p);
                 return NULL;
         }
-        return buf;
+        *len = k.len - 1;
+        return k.p;
 }
 
 static int read_entry(const char *path, const char *key, size_t key_len, struct runtime_bpf *out)
