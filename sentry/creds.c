@@ -37,7 +37,8 @@ static struct {
         mode_t umask;
         uid_t euid;
         gid_t egid;
-        bool keeps_drop; /* see `dropped` */
+        bool keeps_drop;  /* see `dropped` */
+        unsigned dac_eff; /* dac_caps in the sentry's effective set, bit i: dac_caps[i] */
 } base;
 
 /* The capabilities of dac_caps (one bit each) cleared from the sentry's
@@ -68,6 +69,12 @@ static int base_init(struct sb_err *err)
         cap_flag_value_t ptrace = CAP_CLEAR;
         cap_get_flag(base.caps, CAP_SYS_PTRACE, CAP_EFFECTIVE, &ptrace);
         base.keeps_drop = ptrace == CAP_SET;
+        for (size_t i = 0; i < N_DAC_CAPS; i++) {
+                cap_flag_value_t v = CAP_CLEAR;
+                cap_get_flag(base.caps, dac_caps[i], CAP_EFFECTIVE, &v);
+                if (v == CAP_SET)
+                        base.dac_eff |= 1u << i;
+        }
         base.umask = umask(0);
         umask(base.umask);
         base.euid = geteuid();
@@ -143,25 +150,23 @@ int sentry_creds_enter(const struct sentry_proc *p, struct sentry_saved_creds *s
         /* setfsuid() to a non-zero id already cleared the file capabilities;
          * for fsuid 0 keep only those the target has itself. */
         unsigned want = 0;
-        for (size_t i = 0; i < N_DAC_CAPS; i++) {
-                cap_flag_value_t v = CAP_CLEAR;
-                cap_get_flag(base.caps, dac_caps[i], CAP_EFFECTIVE, &v);
-                /* the working copy starts as the sentry's own, each time */
-                cap_set_flag(base.work, CAP_EFFECTIVE, 1, &dac_caps[i], v);
-                if (v == CAP_SET && !target_has(p, dac_caps[i])) {
-                        cap_set_flag(base.work, CAP_EFFECTIVE, 1, &dac_caps[i], CAP_CLEAR);
+        for (size_t i = 0; i < N_DAC_CAPS; i++)
+                if ((base.dac_eff & (1u << i)) && !target_has(p, dac_caps[i]))
                         want |= 1u << i;
-                }
-        }
+        /* The kernel changed the capabilities with fsuid and changes them
+         * again on the way back: set them (if any are to go) and restore
+         * them. Otherwise only a drop that differs from the one in place. */
+        bool set = saved->fsuid_changed ? want != 0 : want != dropped;
         int r = 0;
-        if (saved->fsuid_changed) {
-                /* The kernel changed the capabilities with fsuid and changes
-                 * them again on the way back: set them and restore them. */
-                if (want != 0)
-                        r = cap_set_proc(base.work);
-        } else if (want != dropped) {
+        if (set) {
+                /* the working copy: the sentry's own, less `want` */
+                for (size_t i = 0; i < N_DAC_CAPS; i++) {
+                        cap_flag_value_t v =
+                            (base.dac_eff & ~want) & (1u << i) ? CAP_SET : CAP_CLEAR;
+                        cap_set_flag(base.work, CAP_EFFECTIVE, 1, &dac_caps[i], v);
+                }
                 r = cap_set_proc(base.work);
-                if (r == 0)
+                if (r == 0 && !saved->fsuid_changed)
                         dropped = want;
         }
         if (!base.keeps_drop && dropped != 0)

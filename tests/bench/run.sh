@@ -4,7 +4,8 @@
 #   create-start-delete: create, start, wait for exit, delete (containerd's sequence)
 # Every runtime runs inside one private mount namespace with a pure cgroup v2
 # view on /sys/fs/cgroup (crun needs it on this hybrid host), in alternating
-# order, several rounds; each figure is the median of all runs.
+# turns (one run of each, then again), several rounds; each figure is the
+# median of all runs.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SANDBOX=$(realpath "${1:-$here/../../build/sandbox}")
@@ -59,12 +60,14 @@ for rt in "${runtimes[@]}"; do
 		bin[$rt]=""
 	fi
 done
+# One run of each runtime in turn: this machine's speed drifts over seconds,
+# and turns spread the drift over every runtime alike.
 for kind in run cycle; do
 	for rt in "${runtimes[@]}"; do : >"$work/$kind-$rt"; done
 	for round in $(seq "$ROUNDS"); do
-		for rt in "${runtimes[@]}"; do
-			[ -n "${bin[$rt]}" ] || continue
-			for i in $(seq "$PER_ROUND"); do
+		for i in $(seq "$PER_ROUND"); do
+			for rt in "${runtimes[@]}"; do
+				[ -n "${bin[$rt]}" ] || continue
 				id="b-$round-$i"
 				t0=$(now_ns)
 				if [ $kind = run ]; then one_run "$rt" "$id"; else one_cycle "$rt" "$id"; fi
