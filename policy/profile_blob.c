@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/bytes.h"
+
 #define BLOB_MAGIC 0x31424f52505342ull /* "BSPROB1" in memory */
 #define NO_STRING  UINT32_MAX
 /* No count in a profile comes near this; the real bound is the bytes left. */
@@ -13,51 +15,23 @@
 
 /* ---- writing ---- */
 
-struct writer {
-        char *buf;
-        size_t len, cap;
-        bool failed;
-};
-
-static void put(struct writer *w, const void *p, size_t n)
-{
-        if (w->failed)
-                return;
-        if (w->len + n > w->cap) {
-                size_t cap = w->cap ? w->cap : 4096;
-                char *b;
-
-                while (cap < w->len + n)
-                        cap *= 2;
-                b = realloc(w->buf, cap);
-                if (b == NULL) {
-                        w->failed = true;
-                        return;
-                }
-                w->buf = b;
-                w->cap = cap;
-        }
-        memcpy(w->buf + w->len, p, n);
-        w->len += n;
-}
-
-static void put_u8(struct writer *w, bool v)
+static void put_u8(struct sb_bytes *w, bool v)
 {
         uint8_t b = v;
-        put(w, &b, 1);
+        sb_bytes_put(w, &b, 1);
 }
 
-static void put_u32(struct writer *w, uint32_t v)
+static void put_u32(struct sb_bytes *w, uint32_t v)
 {
-        put(w, &v, sizeof(v));
+        sb_bytes_put(w, &v, sizeof(v));
 }
 
-static void put_u64(struct writer *w, uint64_t v)
+static void put_u64(struct sb_bytes *w, uint64_t v)
 {
-        put(w, &v, sizeof(v));
+        sb_bytes_put(w, &v, sizeof(v));
 }
 
-static void put_str(struct writer *w, const char *s)
+static void put_str(struct sb_bytes *w, const char *s)
 {
         if (s == NULL) {
                 put_u32(w, NO_STRING);
@@ -65,17 +39,17 @@ static void put_str(struct writer *w, const char *s)
         }
         size_t n = strlen(s);
         put_u32(w, (uint32_t)n);
-        put(w, s, n);
+        sb_bytes_put(w, s, n);
 }
 
-static void put_verdict(struct writer *w, const struct policy_verdict *v)
+static void put_verdict(struct sb_bytes *w, const struct policy_verdict *v)
 {
         put_u32(w, (uint32_t)v->action);
         put_u32(w, (uint32_t)v->errnum);
         put_u8(w, v->record);
 }
 
-static void put_args(struct writer *w, const struct policy_arg *a, size_t n)
+static void put_args(struct sb_bytes *w, const struct policy_arg *a, size_t n)
 {
         put_u32(w, (uint32_t)n);
         for (size_t i = 0; i < n; i++) {
@@ -86,7 +60,7 @@ static void put_args(struct writer *w, const struct policy_arg *a, size_t n)
         }
 }
 
-static void put_rule(struct writer *w, const struct policy_rule *r)
+static void put_rule(struct sb_bytes *w, const struct policy_rule *r)
 {
         put_u32(w, (uint32_t)r->n_names);
         for (size_t i = 0; i < r->n_names; i++)
@@ -109,7 +83,7 @@ static void put_rule(struct writer *w, const struct policy_rule *r)
 
 int policy_profile_to_blob(const struct policy_profile *p, char **out, size_t *len)
 {
-        struct writer w = {0};
+        struct sb_bytes w = {0};
         const struct policy_bounds *b = &p->bounds;
 
         put_u64(&w, BLOB_MAGIC);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/bytes.h"
 #include "runtime/cleanup.h"
 #include "runtime/disk_cache.h"
 #include "runtime/log.h"
@@ -28,38 +29,12 @@ struct header {
 };
 
 /* The key is built for every container: a plain buffer, no stdio. */
-struct key {
-        char *p;
-        size_t len, cap;
-        bool failed;
-};
-
-static void put_mem(struct key *k, const void *s, size_t n)
+static void put_c(struct sb_bytes *k, char c)
 {
-        if (k->failed)
-                return;
-        if (k->len + n > k->cap) {
-                size_t cap = k->cap ? k->cap : 4096;
-                while (cap < k->len + n)
-                        cap *= 2;
-                char *p = realloc(k->p, cap);
-                if (p == NULL) {
-                        k->failed = true;
-                        return;
-                }
-                k->p = p;
-                k->cap = cap;
-        }
-        memcpy(k->p + k->len, s, n);
-        k->len += n;
+        sb_bytes_put(k, &c, 1);
 }
 
-static void put_c(struct key *k, char c)
-{
-        put_mem(k, &c, 1);
-}
-
-static void put_u64(struct key *k, uint64_t v)
+static void put_u64(struct sb_bytes *k, uint64_t v)
 {
         char buf[24];
         size_t i = sizeof(buf);
@@ -68,31 +43,31 @@ static void put_u64(struct key *k, uint64_t v)
                 buf[--i] = (char)('0' + v % 10);
                 v /= 10;
         } while (v != 0);
-        put_mem(k, buf + i, sizeof(buf) - i);
+        sb_bytes_put(k, buf + i, sizeof(buf) - i);
 }
 
-static void put_int(struct key *k, int v)
+static void put_int(struct sb_bytes *k, int v)
 {
         if (v < 0)
                 put_c(k, '-');
         put_u64(k, v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
-static void put_str(struct key *k, const char *s)
+static void put_str(struct sb_bytes *k, const char *s)
 {
         /* Length-prefixed: names from a config may hold any byte. */
         if (s == NULL) {
-                put_mem(k, "-;", 2);
+                sb_bytes_put(k, "-;", 2);
                 return;
         }
         size_t n = strlen(s);
         put_u64(k, n);
         put_c(k, ':');
-        put_mem(k, s, n);
+        sb_bytes_put(k, s, n);
         put_c(k, ';');
 }
 
-static void put_list(struct key *k, const struct oci_string_list *l)
+static void put_list(struct sb_bytes *k, const struct oci_string_list *l)
 {
         put_c(k, '[');
         put_u64(k, l->count);
@@ -104,7 +79,7 @@ static void put_list(struct key *k, const struct oci_string_list *l)
 char *runtime_seccomp_key(const struct oci_seccomp *s, size_t *len)
 {
         const struct scmp_version *v = seccomp_version();
-        struct key k = {0};
+        struct sb_bytes k = {0};
         char head[512];
         int n = snprintf(head, sizeof(head),
                          "sandbox seccomp program\nbuild %s\nlibseccomp %u.%u.%u api %u arch %u\n"
@@ -115,11 +90,11 @@ char *runtime_seccomp_key(const struct oci_seccomp *s, size_t *len)
 
         if (n < 0 || (size_t)n >= sizeof(head))
                 return NULL;
-        put_mem(&k, head, (size_t)n);
+        sb_bytes_put(&k, head, (size_t)n);
         put_list(&k, &s->architectures);
-        put_mem(&k, "\nflags ", 7);
+        sb_bytes_put(&k, "\nflags ", 7);
         put_list(&k, &s->flags);
-        put_mem(&k, "\nsyscalls ", 10);
+        sb_bytes_put(&k, "\nsyscalls ", 10);
         put_u64(&k, s->n_syscalls);
         put_c(&k, '\n');
         for (size_t i = 0; i < s->n_syscalls; i++) {
@@ -132,7 +107,7 @@ char *runtime_seccomp_key(const struct oci_seccomp *s, size_t *len)
                 put_u64(&k, sc->errno_ret);
                 put_c(&k, ' ');
                 put_list(&k, &sc->names);
-                put_mem(&k, " args ", 6);
+                sb_bytes_put(&k, " args ", 6);
                 put_u64(&k, sc->n_args);
                 for (size_t a = 0; a < sc->n_args; a++) {
                         put_c(&k, ' ');
@@ -148,11 +123,11 @@ char *runtime_seccomp_key(const struct oci_seccomp *s, size_t *len)
         }
         put_c(&k, '\0'); /* a string, as the callers print it */
         if (k.failed) {
-                free(k.p);
+                free(k.buf);
                 return NULL;
         }
         *len = k.len - 1;
-        return k.p;
+        return k.buf;
 }
 
 static int read_entry(const char *path, const char *key, size_t key_len, struct runtime_bpf *out)
