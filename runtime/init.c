@@ -91,6 +91,8 @@ static void setup_namespaces(struct runtime_init_ctx *ctx, const struct runtime_
                 sb_err_set(&err, errno, "unshare (flags 0x%x)", plan->unshare_flags);
                 init_fail(ctx->sync_fd, &err, "create namespaces");
         }
+        if ((plan->unshare_flags & CLONE_NEWNET) && runtime_loopback_up(&err) < 0)
+                init_fail(ctx->sync_fd, &err, "network namespace");
         if (oci_config_namespace(ctx->cfg, OCI_NS_TIME) != NULL &&
             plan->join[OCI_NS_TIME] == NULL && runtime_write_time_offsets(ctx->cfg, &err) < 0)
                 init_fail(ctx->sync_fd, &err, "time namespace offsets");

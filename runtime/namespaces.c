@@ -2,9 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "runtime/cleanup.h"
@@ -146,4 +149,23 @@ int runtime_write_time_offsets(const struct oci_config *cfg, struct sb_err *err)
         if (n == 0)
                 return 0;
         return write_file("/proc/self/timens_offsets", buf, (size_t)n, err);
+}
+
+int runtime_loopback_up(struct sb_err *err)
+{
+        struct ifreq ifr;
+        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+        if (fd < 0)
+                return sb_err_set(err, errno, "loopback: socket(AF_INET)");
+        memset(&ifr, 0, sizeof(ifr));
+        memcpy(ifr.ifr_name, "lo", 3);
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                return sb_err_set(err, errno, "loopback: SIOCGIFFLAGS `lo`");
+        if (ifr.ifr_flags & IFF_UP)
+                return 0;
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                return sb_err_set(err, errno, "loopback: SIOCSIFFLAGS `lo` up");
+        return 0;
 }

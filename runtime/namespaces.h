@@ -26,6 +26,10 @@ void runtime_ns_plan(const struct oci_config *cfg, struct runtime_ns_plan *p);
 int runtime_format_id_map(const struct oci_id_mappings *m, char *buf, size_t len);
 int runtime_write_id_maps(pid_t pid, const struct oci_config *cfg, struct sb_err *err);
 
+/* Brings `lo` up in the caller's network namespace (as runc does in a
+ * network namespace it creates; one that is joined is left as it is). */
+int runtime_loopback_up(struct sb_err *err);
+
 /* Opens every path in plan->join (before anything changes our view), fds[t]
  * = -1 where nothing is joined. */
 int runtime_ns_open_joins(const struct runtime_ns_plan *p, int fds[OCI_NS_NTYPES],

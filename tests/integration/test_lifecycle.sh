@@ -97,6 +97,24 @@ test_namespaces_are_private() {
 	assert_contains "$out" "user $(readlink /proc/self/ns/user)"
 }
 
+# As runc: in a network namespace it creates, `lo` is up (IFF_UP, bit 0 of
+# its flags); a joined one is left as it is.
+test_loopback_up_in_a_new_network_namespace() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/cat /sys/class/net/lo/flags
+	local out
+	out=$(sb run lc-lo) || fail "run: $out" || return 1
+	assert_eq 1 $((out & 1)) "lo up in a new network namespace (flags $out)" || return 1
+	unshare --net sleep 30 &
+	local holder=$! pid
+	sleep 0.2
+	pid=$(pgrep -P $holder || echo $holder)
+	config_edit "$BUNDLE" 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="network"]+[{"type":"network","path":"/proc/'"$pid"'/ns/net"}]'
+	out=$(sb run lc-lo-join)
+	kill $holder
+	assert_eq 0 $((out & 1)) "a joined network namespace's lo left down (flags $out)"
+}
+
 test_join_namespace_by_path() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	unshare --uts --net sleep 30 &
