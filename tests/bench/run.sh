@@ -3,9 +3,9 @@
 #   run-true:        `RUNTIME run` of /bin/true
 #   create-start-delete: create, start, wait for exit, delete (containerd's sequence)
 # Every runtime runs inside one private mount namespace with a pure cgroup v2
-# view on /sys/fs/cgroup (crun needs it on this hybrid host), in alternating
-# turns (one run of each, then again), several rounds; each figure is the
-# median of all runs.
+# view on /sys/fs/cgroup (crun needs it on this hybrid host), in turns (one
+# run of each, in random order, then again), several rounds; each figure is
+# the median of all runs.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SANDBOX=$(realpath "${1:-$here/../../build/sandbox}")
@@ -60,13 +60,16 @@ for rt in "${runtimes[@]}"; do
 		bin[$rt]=""
 	fi
 done
-# One run of each runtime in turn: this machine's speed drifts over seconds,
-# and turns spread the drift over every runtime alike.
+# One run of each runtime in turn, in a new random order each time: this
+# machine's speed drifts over seconds, and a container's network namespace
+# is torn down after its runtime has returned, on the next one's time (crun's
+# cost the runtime after it about 5 ms per create-start-delete here); turns
+# in random order spread both over every runtime alike.
 for kind in run cycle; do
 	for rt in "${runtimes[@]}"; do : >"$work/$kind-$rt"; done
 	for round in $(seq "$ROUNDS"); do
 		for i in $(seq "$PER_ROUND"); do
-			for rt in "${runtimes[@]}"; do
+			for rt in $(printf '%s\n' "${runtimes[@]}" | shuf); do
 				[ -n "${bin[$rt]}" ] || continue
 				id="b-$round-$i"
 				t0=$(now_ns)
