@@ -172,16 +172,12 @@ __attribute__((noreturn)) static void finish_and_exec(struct runtime_init_ctx *c
                 runtime_report_failure(conn, confined->step, &confined->err);
         /* linux.seccomp's listener goes to its agent before the hooks run:
          * a hook's call that the filter sends there must find someone. */
-        if (confined->notify_fd >= 0 &&
-            runtime_send_fd(conn, confined->notify_fd, "seccompFd", &err) < 0)
-                runtime_report_failure(conn, "seccomp listener", &err);
-        if (confined->notify_fd >= 0)
-                close(confined->notify_fd);
+        runtime_hand_over_listener(conn, confined->notify_fd);
         _cleanup_free_ char *state = runtime_hook_state_json(
             cfg->oci_version, ctx->opts->id, "created", 1, ctx->bundle, &cfg->annotations);
         if (runtime_hooks_run(cfg, OCI_HOOK_START_CONTAINER, state, false, &err) < 0)
                 runtime_report_failure(conn, "startContainer hooks", &err);
-        runtime_exec_confined(&cfg->process, -1, ctx->opts->preserve_fds,
+        runtime_exec_confined(&cfg->process, ctx->opts->preserve_fds,
                               ctx->preserve_fds - ctx->opts->preserve_fds, conn, exe);
 }
 

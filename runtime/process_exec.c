@@ -137,20 +137,24 @@ void runtime_report_failure(int report_fd, const char *step, const struct sb_err
         _exit(127);
 }
 
-void runtime_exec_confined(const struct oci_process *p, int notify_fd, int preserve_fds,
-                           int listen_fds, int report_fd, const char *exe)
+void runtime_hand_over_listener(int report_fd, int notify_fd)
 {
         struct sb_err err = {0};
-        const char *step;
 
-        if (notify_fd >= 0) {
-                /* The runtime on the host forwards it to linux.seccomp.listenerPath. */
-                step = "seccomp listener";
-                if (runtime_send_fd(report_fd, notify_fd, "seccompFd", &err) < 0)
-                        goto fail;
-                close(notify_fd);
-        }
-        step = "cwd";
+        if (notify_fd < 0)
+                return;
+        /* The runtime on the host forwards it to linux.seccomp.listenerPath. */
+        if (runtime_send_fd(report_fd, notify_fd, "seccompFd", &err) < 0)
+                runtime_report_failure(report_fd, "seccomp listener", &err);
+        close(notify_fd);
+}
+
+void runtime_exec_confined(const struct oci_process *p, int preserve_fds, int listen_fds,
+                           int report_fd, const char *exe)
+{
+        struct sb_err err = {0};
+        const char *step = "cwd";
+
         if (enter_cwd(p->cwd ? p->cwd : "/", &err) < 0)
                 goto fail;
         step = "exec";
@@ -179,5 +183,6 @@ void runtime_exec_process(const struct oci_process *p, const struct runtime_conf
 
         if (runtime_confine_process(p, conf, &notify_fd, &step, &err) < 0)
                 runtime_report_failure(report_fd, step, &err);
-        runtime_exec_confined(p, notify_fd, preserve_fds, listen_fds, report_fd, exe);
+        runtime_hand_over_listener(report_fd, notify_fd);
+        runtime_exec_confined(p, preserve_fds, listen_fds, report_fd, exe);
 }

@@ -23,15 +23,17 @@ __attribute__((noreturn)) void runtime_exec_process(const struct oci_process *p,
                                                     int preserve_fds, int listen_fds, int report_fd,
                                                     const char *exe);
 
-/* The two halves of runtime_exec_process, for the init, which confines
- * itself while it waits for `start`: identity, no_new_privs and the filters
- * (-1 with the failed step named; a linux.seccomp listener in *notify_fd),
- * then the listener hand-over, cwd, fds and execve. */
+/* The steps of runtime_exec_process one by one, for the init, which
+ * confines itself while it waits for `start`: identity, no_new_privs and
+ * the filters (-1 with the failed step named; a linux.seccomp listener in
+ * *notify_fd); the listener sent through report_fd (none: nothing; failure:
+ * reported, exit 127); then cwd, fds and execve. */
 int runtime_confine_process(const struct oci_process *p, const struct runtime_confinement *conf,
                             int *notify_fd, const char **step, struct sb_err *err);
-__attribute__((noreturn)) void runtime_exec_confined(const struct oci_process *p, int notify_fd,
-                                                     int preserve_fds, int listen_fds,
-                                                     int report_fd, const char *exe);
+void runtime_hand_over_listener(int report_fd, int notify_fd);
+__attribute__((noreturn)) void runtime_exec_confined(const struct oci_process *p, int preserve_fds,
+                                                     int listen_fds, int report_fd,
+                                                     const char *exe);
 /* Writes "step: error" to report_fd and exits 127. */
 __attribute__((noreturn)) void runtime_report_failure(int report_fd, const char *step,
                                                       const struct sb_err *err);

@@ -9,9 +9,8 @@
  * the chain the reference that named it, the path found (the next one is
  * looked up from its folder) and its whole text. A hit finds every file
  * again as the entry says (policy_profile_find) and compares its text byte
- * for byte, so
- * an edited file, a file added earlier on the search path, or a changed
- * $SANDBOX_PROFILE_PATH is a miss.
+ * for byte, so an edited file, a file added earlier on the search path, or a
+ * changed $SANDBOX_PROFILE_PATH is a miss.
  *
  * Entries are HASH.prof in the folder of runtime/disk_cache.h. Any problem
  * with the cache means a miss; a profile that does not resolve is never

@@ -17,10 +17,11 @@ static const cap_value_t dac_caps[] = {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CA
 
 uint64_t sentry_creds_dac_mask(void)
 {
-        uint64_t m = 0;
+        static uint64_t m; /* asked on every routed open: made once */
 
-        for (size_t i = 0; i < N_DAC_CAPS; i++)
-                m |= 1ull << dac_caps[i];
+        if (m == 0)
+                for (size_t i = 0; i < N_DAC_CAPS; i++)
+                        m |= 1ull << dac_caps[i];
         return m;
 }
 

@@ -85,6 +85,21 @@ bk_attempts() { echo "$1" | awk 'NF >= 5 { print $1 }'; }
 # bk_events_offset: where new events will start in the events log.
 bk_events_offset() { stat -c %s "$SB_EVENTS" 2>/dev/null || echo 0; }
 
+# bk_lost_once OFFSET ID DECISION: exactly one sentry-lost event of container
+# ID after OFFSET of the events log, with that decision, priority Critical.
+bk_lost_once() {
+	/usr/bin/python3 - "$SB_EVENTS" "$@" <<'PY' || fail "no single sentry-lost $3 event"
+import json, sys
+with open(sys.argv[1], "rb") as f:
+    f.seek(int(sys.argv[2]))
+    evs = [json.loads(l) for l in f.read().decode().splitlines()]
+lost = [e for e in evs if e.get("container_id") == sys.argv[3] and e.get("rule") == "sentry-lost"]
+print(lost)
+ok = len(lost) == 1 and lost[0].get("decision") == sys.argv[4] and lost[0].get("priority") == "Critical"
+sys.exit(0 if ok else 1)
+PY
+}
+
 # bk_check ID OFFSET OUTFILE PROFILE UID EXPECT: every attempt answered as
 # EXPECT says, exactly one event each (none for `none`), no other event of
 # the container after OFFSET; prints one line per problem.
@@ -418,16 +433,34 @@ test_breakout_killed_sentry_kills_container() {
 	assert_contains "$st" '"status": "stopped"' "container killed on sentry loss" || return 1
 	assert_not_contains "$log" "keyctl rc=0" "a routed call passed without the sentry" || return 1
 	assert_contains "$st" '"alive": false' "state: sentry not alive" || return 1
-	/usr/bin/python3 - "$SB_EVENTS" "$off" "$id" <<'PY' || fail "no sentry-lost event"
-import json, sys
-with open(sys.argv[1], "rb") as f:
-    f.seek(int(sys.argv[2]))
-    evs = [json.loads(l) for l in f.read().decode().splitlines()]
-lost = [e for e in evs if e.get("container_id") == sys.argv[3] and e.get("rule") == "sentry-lost"]
-print(lost)
-ok = len(lost) == 1 and lost[0].get("decision") == "kill-container" and lost[0].get("priority") == "Critical"
-sys.exit(0 if ok else 1)
-PY
+	bk_lost_once "$off" "$id" kill-container
+}
+
+# A sentry that cannot fork its watcher fails closed itself: it records the
+# loss and kills the container. The runtime runs in a pids cgroup of its
+# own that allows two tasks: itself and the sentry (the init leaves for the
+# container's cgroup before the sentry starts), so the watcher's fork fails.
+test_breakout_sentry_without_watcher_fails_closed() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 60
+	local cg id="bk-nowatch-$$" off out rc
+	if [ -d /sys/fs/cgroup/pids ]; then
+		cg=/sys/fs/cgroup/pids/sb-nowatch-$$
+	else
+		grep -qw pids /sys/fs/cgroup/cgroup.controllers || fail "no pids controller" || return 1
+		echo +pids >/sys/fs/cgroup/cgroup.subtree_control
+		cg=/sys/fs/cgroup/sb-nowatch-$$
+	fi
+	mkdir "$cg" && echo 2 >"$cg/pids.max" || fail "pids cgroup $cg" || return 1
+	off=$(bk_events_offset)
+	out=$(sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
+		"$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" run "$id" </dev/null 2>&1)
+	rc=$?
+	sb delete --force "$id" >/dev/null 2>&1
+	rmdir "$cg"
+	[ "$rc" -ne 0 ] || fail "run succeeded without a watcher: $out" || return 1
+	assert_contains "$out" "sentry: cannot start its watcher" || return 1
+	bk_lost_once "$off" "$id" kill-container
 }
 
 # A sentry that crashes writes its backtrace to the runtime's --log (its
@@ -471,15 +504,7 @@ test_breakout_killed_sentry_deny_only_fails_closed() {
 	[ $found -eq 0 ] || fail "no ENOSYS after the sentry's death: $(tail -3 <<<"$log")" || return 1
 	assert_not_contains "$log" "keyctl rc=0" "a routed call passed without the sentry" || return 1
 	assert_contains "$st" '"status": "running"' "container lives on (deny-only)" || return 1
-	/usr/bin/python3 - "$SB_EVENTS" "$off" "$id" <<'PY' || fail "no sentry-lost deny event"
-import json, sys
-with open(sys.argv[1], "rb") as f:
-    f.seek(int(sys.argv[2]))
-    evs = [json.loads(l) for l in f.read().decode().splitlines()]
-lost = [e for e in evs if e.get("container_id") == sys.argv[3] and e.get("rule") == "sentry-lost"]
-print(lost)
-sys.exit(0 if len(lost) == 1 and lost[0].get("decision") == "deny" else 1)
-PY
+	bk_lost_once "$off" "$id" deny
 }
 
 # With the host's pid namespace, /proc/1/root is the host's root: a write
