@@ -1,11 +1,21 @@
 /* Protection against CVE-2019-5736: a process inside the container can reach
  * the runtime's own binary through /proc/PID/exe (of the runtime process that
- * joins the container) and overwrite the host's copy. We run from a sealed,
- * anonymous in-memory copy instead (like runc's cloned_binary.c): writes to
- * it are refused by the kernel, and the host binary is never exposed.
+ * joins the container) and overwrite the host's copy. We re-execute from a
+ * view of the binary that no write can reach, as runc does:
+ *   - where we may mount (root): the binary through a read-only overlayfs
+ *     made with fsopen/fsmount and never attached to any mount namespace.
+ *     An overlay of lower layers only has no upper layer to write to (every
+ *     write fails with EROFS), and a mount in no namespace cannot be made
+ *     writable. No copy: the pages are the host file's, shared by every
+ *     container's sentry.
+ *   - otherwise: a sealed, anonymous in-memory copy (like runc's
+ *     cloned_binary.c), whose seals refuse every write.
+ * If the binary on disk changed since it was started (size or mtime), the
+ * overlay would show the new one: the copy of the running one is taken.
  *
- * "Already cloned" is decided from the kernel's seals on what /proc/self/exe
- * points to, never from an environment variable that a container could set. */
+ * "Already cloned" is decided from what the kernel says of what
+ * /proc/self/exe points to (seals, or a read-only overlayfs), never from an
+ * environment variable that a container could set. */
 #ifndef SANDBOX_CLONED_BINARY_H
 #define SANDBOX_CLONED_BINARY_H
 
@@ -17,13 +27,25 @@
 /* The seals a clone must carry: no writes, no size change, no seal removal. */
 #define RUNTIME_CLONE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
-/* When not already running from a sealed copy: copies /proc/self/exe into a
- * sealed memfd and fexecve()s it with the same argv and envp. Returns 0 when
- * already cloned, -1 (with err) on failure; does not return on success. */
+/* When not already running from a sealed view: re-executes through a
+ * read-only overlay view of /proc/self/exe, or else from a sealed memfd
+ * copy, with the same argv and envp. Returns 0 when already sealed, -1 (with
+ * err) on failure; does not return on success. */
 int runtime_ensure_cloned_binary(char **argv, char **envp, struct sb_err *err);
 
-/* True when /proc/self/exe is a memfd carrying all of RUNTIME_CLONE_SEALS. */
+/* True when /proc/self/exe is a memfd carrying all of RUNTIME_CLONE_SEALS or
+ * a file of a read-only overlayfs. */
 bool runtime_is_cloned_binary(void);
+
+/* True when `fd` is on overlayfs and read-only (mount or superblock). */
+bool runtime_is_read_only_overlay(int fd);
+
+/* An O_PATH descriptor of `path` (absolute) seen through a new read-only
+ * overlayfs (nodev, nosuid) of its directory over `spare_dir`, a second
+ * layer overlayfs requires that must not overlap the first; the mount is
+ * attached nowhere and lives as long as the descriptor or what it is
+ * executed as. -1 with err when overlayfs cannot be mounted here. */
+int runtime_overlay_view(const char *path, const char *spare_dir, struct sb_err *err);
 
 /* Copies the whole of src_fd (from offset 0) into a new memfd ("sandbox",
  * O_CLOEXEC) and seals it with RUNTIME_CLONE_SEALS. Returns the memfd. */

@@ -3,12 +3,14 @@
 # CVE-2019-5736: overwrite the host's runtime binary through /proc/PID/exe.
 # A startContainer hook runs inside the container while its pid 1 is still
 # the runtime's own init, which is the moment the attack uses.
-test_runtime_binary_unreachable_through_proc_exe() {
-	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
-	local real sum_before
-	real=$(realpath "$SANDBOX")
-	sum_before=$(sha256sum "$real" | cut -d' ' -f1)
-	cat >"$BUNDLE/rootfs/attack.sh" <<'SH'
+# proc_exe_attack BIN ID: runs the attack with the runtime binary BIN in
+# bundle $BUNDLE-ID; the hook leaves what /proc/1/exe reads as in
+# rootfs/exe-link.
+proc_exe_attack() {
+	local bin=$1 id=$2 b=$BUNDLE-$2 sum_before
+	make_bundle "$b" && cd "$b" || return 1
+	sum_before=$(sha256sum "$bin" | cut -d' ' -f1)
+	cat >"$b/rootfs/attack.sh" <<'SH'
 #!/bin/sh
 readlink /proc/1/exe >/exe-link
 # try to write into whatever /proc/1/exe is, in place and by truncation
@@ -16,12 +18,35 @@ if printf 'PWNED' | dd of=/proc/1/exe bs=1 seek=0 conv=notrunc 2>/dev/null; then
 if printf 'PWNED' >/proc/1/exe 2>/dev/null; then echo truncated >>/result; fi
 exit 0
 SH
-	chmod +x "$BUNDLE/rootfs/attack.sh"
-	config_edit "$BUNDLE" 'c["root"]["readonly"]=False; c["hooks"]={"startContainer":[{"path":"/attack.sh"}]}'
-	sb run lc-5736 || fail "run" || return 1
-	assert_eq "$sum_before" "$(sha256sum "$real" | cut -d' ' -f1)" "host binary changed" || return 1
-	assert_contains "$(cat "$BUNDLE/rootfs/exe-link")" "memfd:" "init's exe" || return 1
-	[ ! -s "$BUNDLE/rootfs/result" ] || fail "write through /proc/1/exe succeeded: $(cat "$BUNDLE/rootfs/result")"
+	chmod +x "$b/rootfs/attack.sh"
+	config_edit "$b" 'c["root"]["readonly"]=False; c["hooks"]={"startContainer":[{"path":"/attack.sh"}]}'
+	"$bin" --root "$SB_ROOT" --events-log "$SB_EVENTS" run "$id" || fail "run" || return 1
+	assert_eq "$sum_before" "$(sha256sum "$bin" | cut -d' ' -f1)" "host binary changed" || return 1
+	[ ! -s "$b/rootfs/result" ] || fail "write through /proc/1/exe succeeded: $(cat "$b/rootfs/result")"
+}
+
+# As root the runtime runs through a read-only overlayfs view of its binary,
+# mounted nowhere: /proc/1/exe reads as the file at that mount's root.
+test_runtime_binary_unreachable_through_proc_exe() {
+	local real
+	real=$(realpath "$SANDBOX")
+	proc_exe_attack "$real" lc-5736 || return 1
+	assert_eq "/$(basename "$real")" "$(cat "$BUNDLE-lc-5736/rootfs/exe-link")" "init's exe" || return 1
+}
+
+# A directory overlayfs cannot stack over /dev (one in /dev itself) leaves the
+# sealed in-memory copy; a `:` in the directory's name is escaped.
+test_runtime_binary_sealed_where_no_overlay() {
+	local dev colon
+	dev=$(mktemp -d /dev/sb-exe.XXXXXX) && colon=$(mktemp -d /tmp/sb-exe:XXXXXX) || return 1
+	cp "$(realpath "$SANDBOX")" "$dev/sandbox" && cp "$(realpath "$SANDBOX")" "$colon/sandbox" || return 1
+	proc_exe_attack "$dev/sandbox" lc-5736-dev &&
+		assert_contains "$(cat "$BUNDLE-lc-5736-dev/rootfs/exe-link")" "memfd:sandbox" "init's exe, under /dev" &&
+		proc_exe_attack "$colon/sandbox" lc-5736-colon &&
+		assert_eq "/sandbox" "$(cat "$BUNDLE-lc-5736-colon/rootfs/exe-link")" "init's exe, a : in the path"
+	local rc=$?
+	rm -rf "$dev" "$colon"
+	return $rc
 }
 
 # CVE-2024-21626: a cwd that reaches a host directory through a leaked fd.

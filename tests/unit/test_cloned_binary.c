@@ -78,3 +78,69 @@ Test(cloned_binary, seal_copy_rejects_non_regular)
         close(p[0]);
         close(p[1]);
 }
+
+/* A file in a fresh directory whose name has a `:` (escaped for overlayfs). */
+static void make_binary_dir(char *dir, char *file, size_t size)
+{
+        cr_assert_not_null(mkdtemp(dir));
+        snprintf(file, size, "%s/bin", dir);
+        int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+        cr_assert_geq(fd, 0);
+        cr_assert_eq(write(fd, "#!/bin/sh\nexit 0\n", 17), 17);
+        close(fd);
+}
+
+Test(cloned_binary, overlay_view_is_read_only_with_the_same_content)
+{
+        if (geteuid() != 0)
+                cr_skip_test("mounting overlayfs needs root");
+        char dir[] = "/tmp/sb-ovl:XXXXXX", file[64], proc[64], buf[64];
+        struct sb_err err = {0};
+
+        make_binary_dir(dir, file, sizeof(file));
+        int view = runtime_overlay_view(file, "/dev", &err);
+        cr_assert_geq(view, 0, "%s", err.msg);
+        cr_assert(runtime_is_read_only_overlay(view));
+
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", view);
+        int rd = open(proc, O_RDONLY | O_CLOEXEC);
+        cr_assert_geq(rd, 0);
+        cr_assert_eq(read(rd, buf, sizeof(buf)), 17);
+        cr_assert_eq(memcmp(buf, "#!/bin/sh\nexit 0\n", 17), 0);
+        cr_assert(runtime_is_read_only_overlay(rd));
+        close(rd);
+        errno = 0;
+        cr_assert_eq(open(proc, O_WRONLY | O_CLOEXEC), -1);
+        cr_assert_eq(errno, EROFS);
+        errno = 0;
+        cr_assert_eq(open(proc, O_WRONLY | O_TRUNC | O_CLOEXEC), -1);
+        cr_assert_eq(errno, EROFS);
+
+        /* The file itself is not such a view. */
+        int src = open(file, O_RDONLY | O_CLOEXEC);
+        cr_assert_not(runtime_is_read_only_overlay(src));
+        close(src);
+        close(view);
+        unlink(file);
+        rmdir(dir);
+}
+
+Test(cloned_binary, overlay_view_failures_name_the_step)
+{
+        char dir[] = "/tmp/sb-ovl-XXXXXX", file[64];
+        struct sb_err err = {0};
+
+        cr_assert_eq(runtime_overlay_view("bin", "/dev", &err), -1);
+        cr_assert_str_eq(err.msg,
+                         "overlay view: `bin` is not an absolute file path: Invalid argument");
+        if (geteuid() != 0)
+                cr_skip_test("mounting overlayfs needs root");
+        make_binary_dir(dir, file, sizeof(file));
+        /* A spare layer above the binary's directory overlaps it. */
+        cr_assert_eq(runtime_overlay_view(file, "/tmp", &err), -1);
+        cr_assert(strstr(err.msg, "overlay view: fsconfig create (lowerdir=/tmp/sb-ovl-") ==
+                      err.msg,
+                  "%s", err.msg);
+        unlink(file);
+        rmdir(dir);
+}
