@@ -14,12 +14,14 @@
 #include "policy/bounds.h"
 #include "policy/compile.h"
 #include "policy/config_refusals.h"
+#include "runtime/cleanup.h"
 #include "runtime/log.h"
 #include "runtime/profile_cache.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/seccomp_compat.h"
 #include "runtime/seccomp_oci.h"
 #include "runtime/state.h"
+#include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "sentry/sentry.h"
 
@@ -34,7 +36,7 @@ const char *runtime_profile_select(const struct sb_global *g, const struct oci_c
         return "default";
 }
 
-int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, bool check_bounds,
+int runtime_confinement_resolve(const char *ref, const struct oci_config *cfg, bool check_bounds,
                                 struct runtime_confinement *c, struct sb_diags *diags,
                                 struct sb_err *err)
 {
@@ -54,7 +56,14 @@ int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, b
                                       ? diags->items[diags->count - 1]
                                       : "the config exceeds the profile's bounds");
         }
+        return 0;
+}
+
+int runtime_confinement_compile(const char *ref, const struct oci_config *cfg,
+                                struct runtime_confinement *c, struct sb_err *err)
+{
         struct policy_seccomp ps;
+
         if (policy_compile_oci(&c->eff, &ps, &c->tables, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", ref);
         c->have_tables = true;
@@ -75,6 +84,15 @@ int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, b
         return 0;
 }
 
+int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, bool check_bounds,
+                                struct runtime_confinement *c, struct sb_diags *diags,
+                                struct sb_err *err)
+{
+        if (runtime_confinement_resolve(ref, cfg, check_bounds, c, diags, err) < 0)
+                return -1;
+        return runtime_confinement_compile(ref, cfg, c, err);
+}
+
 int runtime_confinement_prepare_oci(const struct oci_config *cfg, struct runtime_confinement *c,
                                     struct sb_err *err)
 {
@@ -93,6 +111,126 @@ int runtime_confinement_prepare_oci(const struct oci_config *cfg, struct runtime
         int r = runtime_seccomp_program(&f.s, &c->oci, err);
         policy_config_filter_free(&f);
         return r;
+}
+
+/* The filters on the wire: this header, then the profile's instructions,
+ * then the config's. */
+struct confine_wire {
+        uint32_t magic;
+        uint32_t filter_len; /* instructions */
+        uint32_t oci_len;
+        uint32_t bits; /* CONFINE_* */
+        uint64_t filter_flags;
+        uint64_t oci_flags;
+};
+#define CONFINE_MAGIC         0x53424346u /* "SBCF" */
+#define CONFINE_FILTER_NOTIFY 1u
+#define CONFINE_OCI_NOTIFY    2u
+#define CONFINE_ROUTES        4u    /* the sentry connection follows */
+#define CONFINE_MAX_INSNS     4096u /* BPF_MAXINSNS */
+
+int runtime_confinement_send(int sock, const struct runtime_confinement *c, struct sb_err *err)
+{
+        struct confine_wire w = {
+            .magic = CONFINE_MAGIC,
+            .filter_len = (uint32_t)c->filter.len,
+            .oci_len = (uint32_t)c->oci.len,
+            .bits = (c->filter.has_notify ? CONFINE_FILTER_NOTIFY : 0) |
+                    (c->oci.has_notify ? CONFINE_OCI_NOTIFY : 0) | (c->routes ? CONFINE_ROUTES : 0),
+            .filter_flags = c->filter.flags,
+            .oci_flags = c->oci.flags,
+        };
+        struct iovec iov[3] = {
+            {&w, sizeof(w)},
+            {c->filter.insns, c->filter.len * sizeof(struct sock_filter)},
+            {c->oci.insns, c->oci.len * sizeof(struct sock_filter)},
+        };
+        size_t total = iov[0].iov_len + iov[1].iov_len + iov[2].iov_len;
+        struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 3};
+        ssize_t n;
+
+        if (c->routes && c->sentry_conn < 0)
+                return sb_err_set(err, 0, "hand the filters to the init: no sentry connection");
+        if (runtime_sync_send(sock, SYNC_CONFINE, (int32_t)total, NULL) < 0)
+                return sb_err_set(err, errno, "hand the filters to the init");
+        do
+                n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        if (n != (ssize_t)total)
+                return sb_err_set(err, n < 0 ? errno : EIO, "hand the filters to the init");
+        if (c->routes && runtime_send_fd(sock, c->sentry_conn, "sentry", err) < 0)
+                return sb_err_prefix(err, "hand the sentry connection to the init");
+        return 0;
+}
+
+static int take_program(const char **p, size_t len, uint64_t flags, bool notify,
+                        struct runtime_bpf *out)
+{
+        size_t bytes = len * sizeof(struct sock_filter);
+
+        out->len = len;
+        out->flags = (unsigned long)flags;
+        out->has_notify = notify;
+        if (len == 0)
+                return 0;
+        out->insns = malloc(bytes);
+        if (out->insns == NULL)
+                return -1;
+        memcpy(out->insns, *p, bytes);
+        *p += bytes;
+        return 0;
+}
+
+int runtime_confinement_receive(int sock, struct runtime_confinement *c, struct sb_err *err)
+{
+        size_t max =
+            sizeof(struct confine_wire) + 2 * CONFINE_MAX_INSNS * sizeof(struct sock_filter);
+        struct runtime_sync_msg m;
+        struct confine_wire w;
+        ssize_t n;
+
+        memset(c, 0, sizeof(*c));
+        c->sentry_conn = -1;
+        if (runtime_sync_recv(sock, &m) < 0)
+                return sb_err_set(err, errno, "receive the filters");
+        if (m.type == SYNC_ERROR)
+                return sb_err_set(err, 0, "%s", m.text);
+        if (m.type != SYNC_CONFINE || m.value < (int32_t)sizeof(w) || (size_t)m.value > max)
+                return sb_err_set(err, EPROTO, "receive the filters: message %u of %d bytes",
+                                  m.type, m.value);
+        _cleanup_free_ char *buf = malloc((size_t)m.value);
+        if (buf == NULL)
+                return sb_err_set(err, ENOMEM, "receive the filters");
+        do
+                n = recv(sock, buf, (size_t)m.value, 0);
+        while (n < 0 && errno == EINTR);
+        if (n != m.value)
+                return sb_err_set(err, n < 0 ? errno : EPROTO, "receive the filters");
+        memcpy(&w, buf, sizeof(w));
+        if (w.magic != CONFINE_MAGIC || w.filter_len > CONFINE_MAX_INSNS ||
+            w.oci_len > CONFINE_MAX_INSNS ||
+            sizeof(w) + ((size_t)w.filter_len + w.oci_len) * sizeof(struct sock_filter) !=
+                (size_t)n)
+                return sb_err_set(err, EPROTO, "receive the filters: a malformed message");
+        const char *p = buf + sizeof(w);
+        if (take_program(&p, w.filter_len, w.filter_flags, w.bits & CONFINE_FILTER_NOTIFY,
+                         &c->filter) < 0 ||
+            take_program(&p, w.oci_len, w.oci_flags, w.bits & CONFINE_OCI_NOTIFY, &c->oci) < 0) {
+                runtime_confinement_free(c);
+                return sb_err_set(err, ENOMEM, "receive the filters");
+        }
+        c->routes = (w.bits & CONFINE_ROUTES) != 0;
+        if (c->routes) {
+                char name[32];
+                c->sentry_conn = runtime_recv_fd(sock, name, sizeof(name), err);
+                if (c->sentry_conn < 0 || strcmp(name, "sentry") != 0) {
+                        runtime_confinement_free(c);
+                        return c->sentry_conn < 0
+                                   ? sb_err_prefix(err, "receive the sentry connection")
+                                   : sb_err_set(err, EPROTO, "receive the sentry connection");
+                }
+        }
+        return 0;
 }
 
 void runtime_confinement_free(struct runtime_confinement *c)

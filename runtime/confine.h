@@ -37,10 +37,21 @@ struct runtime_confinement {
 const char *runtime_profile_select(const struct sb_global *g, const struct oci_config *cfg);
 
 /* Resolves and compiles `ref`; with check_bounds, also refuses a config
- * that exceeds the profile's bounds (every problem in diags). */
+ * that exceeds the profile's bounds (every problem in diags). The two
+ * halves below, in this order. */
 int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, bool check_bounds,
                                 struct runtime_confinement *c, struct sb_diags *diags,
                                 struct sb_err *err);
+/* The profile `ref`, resolved (c->eff), and the bounds check: what may
+ * refuse a container before anything of it is made. */
+int runtime_confinement_resolve(const char *ref, const struct oci_config *cfg, bool check_bounds,
+                                struct runtime_confinement *c, struct sb_diags *diags,
+                                struct sb_err *err);
+/* The resolved profile compiled: the sentry's tables (with the refusals of
+ * the config's own seccomp section) and the kernel filter (c->filter,
+ * c->routes). `create` does this while the init sets the container up. */
+int runtime_confinement_compile(const char *ref, const struct oci_config *cfg,
+                                struct runtime_confinement *c, struct sb_err *err);
 void runtime_confinement_free(struct runtime_confinement *c);
 
 /* The config's own linux.seccomp filter as a program, into c->oci (nothing
@@ -48,6 +59,13 @@ void runtime_confinement_free(struct runtime_confinement *c);
  * processes exist: they only load it. */
 int runtime_confinement_prepare_oci(const struct oci_config *cfg, struct runtime_confinement *c,
                                     struct sb_err *err);
+
+/* `create` made the init before compiling its filters: they go to it over
+ * the sync socket when it asks (SYNC_CONFINE), with the sentry connection
+ * when the filter routes calls. receive fills only filter, oci, routes and
+ * sentry_conn (free with runtime_confinement_free). */
+int runtime_confinement_send(int sock, const struct runtime_confinement *c, struct sb_err *err);
+int runtime_confinement_receive(int sock, struct runtime_confinement *c, struct sb_err *err);
 
 /* In the container, after the OCI filter: loads the profile's filter and
  * hands its listener to the sentry. */

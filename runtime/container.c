@@ -316,7 +316,8 @@ static int start_sentry(const struct sb_global *g, const struct runtime_create_o
 
 /* The parent's side of the sync protocol until the init is ready. */
 static int serve_init(const struct sb_global *g, int sync_fd, const struct oci_config *cfg,
-                      struct runtime_state *st, pid_t *init_pid, struct sb_err *err)
+                      const struct runtime_confinement *conf, struct runtime_state *st,
+                      pid_t *init_pid, struct sb_err *err)
 {
         struct runtime_sync_msg m;
 
@@ -347,6 +348,10 @@ static int serve_init(const struct sb_global *g, int sync_fd, const struct oci_c
                                 return sb_err_set(err, errno, "sync with container init");
                         break;
                 }
+                case SYNC_CONFINE:
+                        if (runtime_confinement_send(sync_fd, conf, err) < 0)
+                                return -1;
+                        break;
                 case SYNC_READY:
                         return 0;
                 case SYNC_ERROR:
@@ -375,6 +380,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         enum runtime_cgroup_mode cgmode;
         _cleanup_free_ char *own = NULL;
         int sentry_listen = -1;
+        const char *profile_ref = NULL;
         pid_t sentry_pid = -1;
         struct runtime_cgroup cg = {0};
         _cleanup_free_ char *cgpath = NULL;
@@ -404,8 +410,8 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                                "audit-enforce", err->msg);
                 goto out;
         }
-        if (runtime_confinement_prepare(runtime_profile_select(g, &cfg), &cfg, true, &conf, &diags,
-                                        err) < 0) {
+        profile_ref = runtime_profile_select(g, &cfg);
+        if (runtime_confinement_resolve(profile_ref, &cfg, true, &conf, &diags, err) < 0) {
                 for (size_t i = 0; i + 1 < diags.count; i++)
                         sb_error("%s", diags.items[i]);
                 if (conf.refused) {
@@ -416,18 +422,6 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                                                         i ? "; " : "", diags.items[i]);
                         record_refusal(g, opts->id, bundle, conf.eff.name, "profile-bounds", why);
                 }
-                goto out;
-        }
-        if (runtime_confinement_prepare_oci(&cfg, &conf, err) < 0)
-                goto out;
-        if (conf.routes && seccomp_uses_notify(&cfg.linux_.seccomp)) {
-                /* The kernel allows one seccomp listener per process. */
-                sb_err_set(err, 0,
-                           "config.json: .linux.seccomp uses SCMP_ACT_NOTIFY (listenerPath) and "
-                           "profile `%s` routes syscalls to the sentry: a process can have only "
-                           "one seccomp listener; choose a profile that routes nothing "
-                           "(--profile) or drop the notify rules",
-                           conf.eff.name);
                 goto out;
         }
         if (runtime_state_dir_create(g->root, opts->id, err) < 0)
@@ -488,19 +482,6 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         ctx.start_listen_fd = start_fd;
         ctx.console_fd = console_fd;
         ctx.preserve_fds = opts->preserve_fds;
-        if (conf.routes) {
-                /* The sentry's socket, and the init's connection to it, exist
-                 * before the init: the sentry itself starts once the init is
-                 * ready and takes the queued connection first. */
-                sentry_listen = runtime_sentry_socket_listen(g->root, opts->id, err);
-                if (sentry_listen < 0)
-                        goto out;
-                conf.sentry_conn = runtime_sentry_socket_connect(g->root, opts->id, err);
-                if (conf.sentry_conn < 0)
-                        goto out;
-                FAULT("create: sentry socket");
-        }
-        ctx.conf = &conf;
         {
                 /* systemd socket activation (as runc): the fds after the
                  * preserved ones are passed on, with LISTEN_FDS in the env. */
@@ -569,6 +550,33 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 sb_err_set(err, errno, "sync with container init");
                 goto out;
         }
+        /* The filters are compiled while the init sets the container up; it
+         * asks for them (SYNC_CONFINE) before it is ready. */
+        if (runtime_confinement_compile(profile_ref, &cfg, &conf, err) < 0 ||
+            runtime_confinement_prepare_oci(&cfg, &conf, err) < 0)
+                goto out;
+        if (conf.routes && seccomp_uses_notify(&cfg.linux_.seccomp)) {
+                /* The kernel allows one seccomp listener per process. */
+                sb_err_set(err, 0,
+                           "config.json: .linux.seccomp uses SCMP_ACT_NOTIFY (listenerPath) and "
+                           "profile `%s` routes syscalls to the sentry: a process can have only "
+                           "one seccomp listener; choose a profile that routes nothing "
+                           "(--profile) or drop the notify rules",
+                           conf.eff.name);
+                goto out;
+        }
+        if (conf.routes) {
+                /* The sentry's socket, and the init's connection to it (handed
+                 * over with the filters): the sentry takes the queued
+                 * connection first when it starts. */
+                sentry_listen = runtime_sentry_socket_listen(g->root, opts->id, err);
+                if (sentry_listen < 0)
+                        goto out;
+                conf.sentry_conn = runtime_sentry_socket_connect(g->root, opts->id, err);
+                if (conf.sentry_conn < 0)
+                        goto out;
+                FAULT("create: sentry socket");
+        }
         /* The sentry starts while the init sets the container up (the init
          * queues its connection and the listener on the socket made above);
          * an init that forks once more (joining a pid namespace) is known
@@ -577,7 +585,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
             start_sentry(g, opts, &cfg, bundle, &conf, init_pid, sentry_listen, &st, &sentry_pid,
                          err) < 0)
                 goto out;
-        if (serve_init(g, sv[0], &cfg, &st, &init_pid, err) < 0)
+        if (serve_init(g, sv[0], &cfg, &conf, &st, &init_pid, err) < 0)
                 goto out;
         if (plan.need_fork)
                 waitpid(child, NULL, 0); /* the intermediate process exits after its fork */

@@ -44,8 +44,10 @@ struct runtime_init_ctx {
         int start_listen_fd; /* listening socket `start` connects to */
         int console_fd;      /* connected console socket, or -1 */
         int join_fds[OCI_NS_NTYPES];
-        int preserve_fds;                       /* including LISTEN_FDS */
-        const struct runtime_confinement *conf; /* profile filter + sentry connection */
+        int preserve_fds; /* including LISTEN_FDS */
+        /* profile filter + sentry connection: received from the runtime
+         * before the init is ready (runtime_confinement_receive) */
+        const struct runtime_confinement *conf;
 };
 
 /* create: returns 0 and the init's host pid in *pid. */

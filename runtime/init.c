@@ -7,7 +7,8 @@
  *   3. build the root filesystem in our private mount namespace (the host's
  *      mount table is never touched), let the parent run its hooks, pivot
  *   4. settings that need privilege: hostname, sysctl, rlimits, oom score
- *   5. report ready
+ *   5. receive the filters, which the parent compiled meanwhile (and the
+ *      connection to the sentry), then report ready
  *   6. drop to the configured identity, no_new_privs, seccomp (after every
  *      step that needs a syscall the filters might refuse; as runc, before
  *      the wait for `start`, so that `start` does not wait for the filters)
@@ -257,6 +258,14 @@ void runtime_init_main(struct runtime_init_ctx *ctx)
         setup_terminal(ctx);
         if (runtime_lookup_exec(&cfg->process, exe, sizeof(exe), &err) < 0)
                 init_fail(ctx->sync_fd, &err, "process");
+
+        /* The filters, which the runtime compiled while we got here. */
+        struct runtime_confinement conf;
+        if (runtime_sync_send(ctx->sync_fd, SYNC_CONFINE, 0, NULL) < 0)
+                _exit(1);
+        if (runtime_confinement_receive(ctx->sync_fd, &conf, &err) < 0)
+                init_fail(ctx->sync_fd, &err, "confinement");
+        ctx->conf = &conf;
 
         /* Ready. From here on we outlive `create`: drop the death signal. */
         prctl(PR_SET_PDEATHSIG, 0);

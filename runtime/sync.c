@@ -40,9 +40,10 @@ int runtime_sync_recv(int fd, struct runtime_sync_msg *m)
 const char *runtime_sync_type_name(uint32_t type)
 {
         static const char *const names[] = {
-            [SYNC_GO] = "go",       [SYNC_CHILD_PID] = "child-pid",
-            [SYNC_HOOKS] = "hooks", [SYNC_HOOKS_DONE] = "hooks-done",
-            [SYNC_READY] = "ready", [SYNC_ERROR] = "error",
+            [SYNC_GO] = "go",           [SYNC_CHILD_PID] = "child-pid",
+            [SYNC_HOOKS] = "hooks",     [SYNC_HOOKS_DONE] = "hooks-done",
+            [SYNC_READY] = "ready",     [SYNC_ERROR] = "error",
+            [SYNC_CONFINE] = "confine",
         };
         if (type < sizeof(names) / sizeof(names[0]) && names[type] != NULL)
                 return names[type];

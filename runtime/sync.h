@@ -1,9 +1,11 @@
 /* The runtime <-> container-init hand-off: fixed-size messages on a
  * SOCK_SEQPACKET socketpair (message boundaries kept, no partial reads).
  * Every request type has one handler on the other side:
- *   parent -> init: SYNC_GO (maps written, continue), SYNC_HOOKS_DONE
+ *   parent -> init: SYNC_GO (maps written, continue), SYNC_HOOKS_DONE,
+ *                   SYNC_CONFINE (the filters follow: runtime_confinement_send)
  *   init -> parent: SYNC_CHILD_PID (the real init after an extra fork),
  *                   SYNC_HOOKS (run prestart/createRuntime now),
+ *                   SYNC_CONFINE (send the compiled filters),
  *                   SYNC_READY (set up, waiting for start), SYNC_ERROR (text) */
 #ifndef SANDBOX_SYNC_H
 #define SANDBOX_SYNC_H
@@ -19,6 +21,7 @@ enum runtime_sync_type {
         SYNC_HOOKS_DONE,
         SYNC_READY,
         SYNC_ERROR,
+        SYNC_CONFINE,
 };
 
 struct runtime_sync_msg {

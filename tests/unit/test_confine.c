@@ -18,6 +18,7 @@
 #include "runtime/confine.h"
 #include "runtime/seccomp_compat.h"
 #include "runtime/seccomp_oci.h"
+#include "runtime/sync.h"
 #include "runtime/terminal.h"
 
 static void on_usr1(int sig)
@@ -168,4 +169,120 @@ Test(confine, loads_without_wait_killable_where_the_kernel_lacks_it)
                   "EPERM to the flag must fail the load, child status %#x", status);
         close(sv[0]);
         runtime_confinement_free(&c);
+}
+
+/* create's hand-over of the filters to an init made before them. */
+static void same_program(const struct runtime_bpf *a, const struct runtime_bpf *b)
+{
+        cr_assert_eq(a->len, b->len);
+        cr_assert_eq(a->flags, b->flags);
+        cr_assert_eq(a->has_notify, b->has_notify);
+        if (a->len > 0)
+                cr_assert_eq(memcmp(a->insns, b->insns, a->len * sizeof(struct sock_filter)), 0);
+}
+
+Test(confine, filters_and_sentry_connection_reach_the_init)
+{
+        struct runtime_confinement c, got;
+        struct sb_err e = {0};
+        int sv[2], pipe_fds[2];
+        char name[32];
+
+        routing_confinement(&c);
+        /* linux.seccomp's own program, of another length and flags */
+        c.oci.len = 3;
+        c.oci.insns = calloc(3, sizeof(struct sock_filter));
+        cr_assert_not_null(c.oci.insns);
+        c.oci.insns[2].k = 0x7fff0000;
+        c.oci.flags = 8;
+        c.routes = true;
+        cr_assert_eq(pipe(pipe_fds), 0);
+        c.sentry_conn = pipe_fds[0];
+        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+
+        cr_assert_eq(runtime_confinement_send(sv[0], &c, &e), 0, "%s", e.msg);
+        cr_assert_eq(runtime_confinement_receive(sv[1], &got, &e), 0, "%s", e.msg);
+        same_program(&c.filter, &got.filter);
+        same_program(&c.oci, &got.oci);
+        cr_assert(got.routes);
+        cr_assert(got.filter.has_notify);
+        /* the connection arrived: a byte into the pipe comes out of it */
+        cr_assert_geq(got.sentry_conn, 0);
+        cr_assert_neq(got.sentry_conn, pipe_fds[0]);
+        cr_assert_eq(write(pipe_fds[1], "x", 1), 1);
+        cr_assert_eq(read(got.sentry_conn, name, 1), 1);
+        cr_assert_eq(name[0], 'x');
+        runtime_confinement_free(&got);
+        runtime_confinement_free(&c);
+        close(pipe_fds[1]);
+        close(sv[0]);
+        close(sv[1]);
+}
+
+Test(confine, no_filters_hand_over_nothing_more)
+{
+        struct runtime_confinement c = {.sentry_conn = -1}, got;
+        struct sb_err e = {0};
+        int sv[2];
+
+        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        cr_assert_eq(runtime_confinement_send(sv[0], &c, &e), 0, "%s", e.msg);
+        cr_assert_eq(runtime_confinement_receive(sv[1], &got, &e), 0, "%s", e.msg);
+        cr_assert_eq(got.filter.len, 0);
+        cr_assert_eq(got.oci.len, 0);
+        cr_assert_not(got.routes);
+        cr_assert_eq(got.sentry_conn, -1);
+        /* nothing else was sent */
+        char b;
+        cr_assert_eq(recv(sv[1], &b, 1, MSG_DONTWAIT), -1);
+        cr_assert_eq(errno, EAGAIN);
+        close(sv[0]);
+        close(sv[1]);
+}
+
+Test(confine, a_routing_filter_without_a_sentry_connection_is_not_sent)
+{
+        struct runtime_confinement c;
+        struct sb_err e = {0};
+        int sv[2];
+
+        routing_confinement(&c);
+        c.routes = true;
+        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        cr_assert_eq(runtime_confinement_send(sv[0], &c, &e), -1);
+        cr_assert_str_eq(e.msg, "hand the filters to the init: no sentry connection");
+        runtime_confinement_free(&c);
+        close(sv[0]);
+        close(sv[1]);
+}
+
+/* What the init accepts: a SYNC_CONFINE of the announced length whose
+ * header adds up; anything else is refused, naming the step. */
+Test(confine, malformed_hand_overs_are_refused)
+{
+        struct runtime_confinement got;
+        struct sb_err e = {0};
+        int sv[2];
+        uint32_t header[8] = {0x53424346u, 5, 0, 0}; /* five instructions announced */
+
+        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        /* the header says 5 instructions, none follow */
+        cr_assert_eq(runtime_sync_send(sv[0], SYNC_CONFINE, sizeof(header), NULL), 0);
+        cr_assert_eq(send(sv[0], header, sizeof(header), 0), (ssize_t)sizeof(header));
+        cr_assert_eq(runtime_confinement_receive(sv[1], &got, &e), -1);
+        cr_assert_str_eq(e.msg, "receive the filters: a malformed message: Protocol error");
+        /* another message where the filters should be */
+        cr_assert_eq(runtime_sync_send(sv[0], SYNC_READY, 0, NULL), 0);
+        cr_assert_eq(runtime_confinement_receive(sv[1], &got, &e), -1);
+        cr_assert_str_eq(e.msg, "receive the filters: message 5 of 0 bytes: Protocol error");
+        /* the runtime's error is passed on */
+        cr_assert_eq(runtime_sync_send(sv[0], SYNC_ERROR, 0, "hooks failed"), 0);
+        cr_assert_eq(runtime_confinement_receive(sv[1], &got, &e), -1);
+        cr_assert_str_eq(e.msg, "hooks failed");
+        /* an announced length beyond any two filters */
+        cr_assert_eq(runtime_sync_send(sv[0], SYNC_CONFINE, 1 << 20, NULL), 0);
+        cr_assert_eq(runtime_confinement_receive(sv[1], &got, &e), -1);
+        cr_assert_str_eq(e.msg, "receive the filters: message 7 of 1048576 bytes: Protocol error");
+        close(sv[0]);
+        close(sv[1]);
 }
