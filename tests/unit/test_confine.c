@@ -171,7 +171,19 @@ Test(confine, loads_without_wait_killable_where_the_kernel_lacks_it)
         runtime_confinement_free(&c);
 }
 
-/* create's hand-over of the filters to an init made before them. */
+/* create's hand-over of the filters to an init made before them, over a
+ * socketpair like create's sync socket. */
+static void sync_pair(int sv[2])
+{
+        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+}
+
+static void sync_unpair(int sv[2])
+{
+        close(sv[0]);
+        close(sv[1]);
+}
+
 static void same_program(const struct runtime_bpf *a, const struct runtime_bpf *b)
 {
         cr_assert_eq(a->len, b->len);
@@ -198,7 +210,7 @@ Test(confine, filters_and_sentry_connection_reach_the_init)
         c.routes = true;
         cr_assert_eq(pipe(pipe_fds), 0);
         c.sentry_conn = pipe_fds[0];
-        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        sync_pair(sv);
 
         cr_assert_eq(runtime_confinement_send(sv[0], &c, &e), 0, "%s", e.msg);
         cr_assert_eq(runtime_confinement_receive(sv[1], &got, &e), 0, "%s", e.msg);
@@ -215,8 +227,7 @@ Test(confine, filters_and_sentry_connection_reach_the_init)
         runtime_confinement_free(&got);
         runtime_confinement_free(&c);
         close(pipe_fds[1]);
-        close(sv[0]);
-        close(sv[1]);
+        sync_unpair(sv);
 }
 
 Test(confine, no_filters_hand_over_nothing_more)
@@ -225,7 +236,7 @@ Test(confine, no_filters_hand_over_nothing_more)
         struct sb_err e = {0};
         int sv[2];
 
-        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        sync_pair(sv);
         cr_assert_eq(runtime_confinement_send(sv[0], &c, &e), 0, "%s", e.msg);
         cr_assert_eq(runtime_confinement_receive(sv[1], &got, &e), 0, "%s", e.msg);
         cr_assert_eq(got.filter.len, 0);
@@ -236,8 +247,7 @@ Test(confine, no_filters_hand_over_nothing_more)
         char b;
         cr_assert_eq(recv(sv[1], &b, 1, MSG_DONTWAIT), -1);
         cr_assert_eq(errno, EAGAIN);
-        close(sv[0]);
-        close(sv[1]);
+        sync_unpair(sv);
 }
 
 Test(confine, a_routing_filter_without_a_sentry_connection_is_not_sent)
@@ -248,12 +258,11 @@ Test(confine, a_routing_filter_without_a_sentry_connection_is_not_sent)
 
         routing_confinement(&c);
         c.routes = true;
-        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        sync_pair(sv);
         cr_assert_eq(runtime_confinement_send(sv[0], &c, &e), -1);
         cr_assert_str_eq(e.msg, "hand the filters to the init: no sentry connection");
         runtime_confinement_free(&c);
-        close(sv[0]);
-        close(sv[1]);
+        sync_unpair(sv);
 }
 
 /* What the init accepts: a SYNC_CONFINE of the announced length whose
@@ -265,7 +274,7 @@ Test(confine, malformed_hand_overs_are_refused)
         int sv[2];
         uint32_t header[8] = {0x53424346u, 5, 0, 0}; /* five instructions announced */
 
-        cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        sync_pair(sv);
         /* the header says 5 instructions, none follow */
         cr_assert_eq(runtime_sync_send(sv[0], SYNC_CONFINE, sizeof(header), NULL), 0);
         cr_assert_eq(send(sv[0], header, sizeof(header), 0), (ssize_t)sizeof(header));
@@ -283,6 +292,5 @@ Test(confine, malformed_hand_overs_are_refused)
         cr_assert_eq(runtime_sync_send(sv[0], SYNC_CONFINE, 1 << 20, NULL), 0);
         cr_assert_eq(runtime_confinement_receive(sv[1], &got, &e), -1);
         cr_assert_str_eq(e.msg, "receive the filters: message 7 of 1048576 bytes: Protocol error");
-        close(sv[0]);
-        close(sv[1]);
+        sync_unpair(sv);
 }
