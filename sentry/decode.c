@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "policy/profile.h"
+#include "policy/syscalls.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -111,6 +112,18 @@ const struct sentry_syscall_desc *sentry_syscall_desc(const char *name)
                         if (strcmp(descs[i].name, name) == 0)
                                 return &descs[i];
         return &generic;
+}
+
+const struct sentry_syscall_desc *sentry_syscall_desc_nr(int nr)
+{
+        /* Per native number, found once: the table is searched by name. */
+        static const struct sentry_syscall_desc *by_nr[POLICY_SYSCALL_NR_MAX];
+
+        if (nr < 0 || nr >= POLICY_SYSCALL_NR_MAX)
+                return &generic;
+        if (by_nr[nr] == NULL)
+                by_nr[nr] = sentry_syscall_desc(policy_syscall_name(nr));
+        return by_nr[nr];
 }
 
 int sentry_desc_path_arg(const struct sentry_syscall_desc *d)

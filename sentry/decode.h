@@ -49,6 +49,9 @@ struct sentry_syscall_desc {
 /* The description of syscall `name`; unknown names get a generic SCALAR
  * description with six hex arguments (never NULL). */
 const struct sentry_syscall_desc *sentry_syscall_desc(const char *name);
+/* The same for a native syscall number (its name from policy_syscall_name),
+ * remembered per number: the sentry's lookup for every request. */
+const struct sentry_syscall_desc *sentry_syscall_desc_nr(int nr);
 /* Index of the decision path argument (first SENTRY_ARG_PATH), or -1. */
 int sentry_desc_path_arg(const struct sentry_syscall_desc *d);
 /* Index of the dirfd that the path is relative to, or -1 (relative to cwd). */

@@ -345,8 +345,13 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
         r.status = &s->status;
         r.have_how = r.have_path = r.have_proc = r.continued = false;
         memset(r.have_str, 0, sizeof(r.have_str));
-        r.name = s->req->data.arch == s->native_arch ? policy_syscall_name(s->req->data.nr) : NULL;
-        r.desc = sentry_syscall_desc(r.name);
+        if (s->req->data.arch == s->native_arch) {
+                r.name = policy_syscall_name(s->req->data.nr);
+                r.desc = sentry_syscall_desc_nr(s->req->data.nr);
+        } else {
+                r.name = NULL;
+                r.desc = sentry_syscall_desc(NULL);
+        }
         r.rule = NULL;
         sentry_status_cache_heard(&s->status, (pid_t)s->req->pid);
         const char *observed = identity_call(s, s->req);

@@ -11,12 +11,30 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "policy/profile.h"
 #include "sentry/decode.h"
 #include "sentry/target.h"
+
+/* By number, the same description as by name; numbers without one (or out
+ * of range) get the generic one, asked twice or not. */
+Test(sentry_decode, description_by_number)
+{
+        const struct sentry_syscall_desc *generic = sentry_syscall_desc(NULL);
+
+        for (int k = 0; k < 2; k++) {
+                cr_assert_eq(sentry_syscall_desc_nr(SYS_openat), sentry_syscall_desc("openat"));
+                cr_assert_eq(sentry_syscall_desc_nr(SYS_openat)->cls, SENTRY_CLASS_OPEN);
+                cr_assert_eq(sentry_syscall_desc_nr(SYS_mount), sentry_syscall_desc("mount"));
+                cr_assert_eq(sentry_syscall_desc_nr(SYS_getpid), generic);
+                cr_assert_eq(sentry_syscall_desc_nr(-1), generic);
+                cr_assert_eq(sentry_syscall_desc_nr(1 << 20), generic);
+        }
+        cr_assert_str_eq(generic->name, "?");
+}
 
 Test(sentry_decode, open_flags)
 {
