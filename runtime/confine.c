@@ -126,8 +126,7 @@ struct confine_wire {
 #define CONFINE_MAGIC         0x53424346u /* "SBCF" */
 #define CONFINE_FILTER_NOTIFY 1u
 #define CONFINE_OCI_NOTIFY    2u
-#define CONFINE_ROUTES        4u    /* the sentry connection follows */
-#define CONFINE_MAX_INSNS     4096u /* BPF_MAXINSNS */
+#define CONFINE_ROUTES        4u /* the sentry connection follows */
 
 int runtime_confinement_send(int sock, const struct runtime_confinement *c, struct sb_err *err)
 {
@@ -183,8 +182,7 @@ static int take_program(const char **p, size_t len, uint64_t flags, bool notify,
 
 int runtime_confinement_receive(int sock, struct runtime_confinement *c, struct sb_err *err)
 {
-        size_t max =
-            sizeof(struct confine_wire) + 2 * CONFINE_MAX_INSNS * sizeof(struct sock_filter);
+        size_t max = sizeof(struct confine_wire) + 2 * BPF_MAXINSNS * sizeof(struct sock_filter);
         struct runtime_sync_msg m;
         struct confine_wire w;
         ssize_t n;
@@ -207,8 +205,7 @@ int runtime_confinement_receive(int sock, struct runtime_confinement *c, struct 
         if (n != m.value)
                 return sb_err_set(err, n < 0 ? errno : EPROTO, "receive the filters");
         memcpy(&w, buf, sizeof(w));
-        if (w.magic != CONFINE_MAGIC || w.filter_len > CONFINE_MAX_INSNS ||
-            w.oci_len > CONFINE_MAX_INSNS ||
+        if (w.magic != CONFINE_MAGIC || w.filter_len > BPF_MAXINSNS || w.oci_len > BPF_MAXINSNS ||
             sizeof(w) + ((size_t)w.filter_len + w.oci_len) * sizeof(struct sock_filter) !=
                 (size_t)n)
                 return sb_err_set(err, EPROTO, "receive the filters: a malformed message");

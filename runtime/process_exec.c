@@ -81,38 +81,38 @@ static char **build_env(const struct oci_process *p, int listen_fds)
         return env;
 }
 
+/* linux.seccomp (compiled by the runtime before this process existed),
+ * then the profile's filter: both apply and the stricter action wins; the
+ * profile's listener goes to the sentry. */
+static int load_filters(const struct runtime_confinement *conf, int *notify_fd, const char **step,
+                        struct sb_err *err)
+{
+        *step = "seccomp";
+        if (conf != NULL && conf->oci.len > 0 && runtime_bpf_load(&conf->oci, notify_fd, err) < 0)
+                return -1;
+        *step = "profile";
+        return runtime_confinement_load(conf, err);
+}
+
 int runtime_confine_process(const struct oci_process *p, const struct runtime_confinement *conf,
                             int *notify_fd, const char **step, struct sb_err *err)
 {
-        /* linux.seccomp, compiled by the runtime before this process existed */
-        const struct runtime_bpf *filter = conf != NULL && conf->oci.len > 0 ? &conf->oci : NULL;
-
         *notify_fd = -1;
-        *step = "seccomp";
         if (p->no_new_privileges) {
-                /* Identity first, then no_new_privs, then the filter: with NNP set,
-                 * loading a filter needs no privilege, so it can come last. */
+                /* Identity first, then no_new_privs, then the filters: with NNP
+                 * set, loading a filter needs no privilege, so it can come last. */
                 *step = "identity";
                 if (runtime_apply_identity(p, err) < 0)
                         return -1;
                 *step = "no_new_privileges";
                 if (runtime_set_no_new_privs(err) < 0)
                         return -1;
-                *step = "seccomp";
-                if (filter && runtime_bpf_load(filter, notify_fd, err) < 0)
-                        return -1;
-                *step = "profile";
-                if (runtime_confinement_load(conf, err) < 0)
+                if (load_filters(conf, notify_fd, step, err) < 0)
                         goto fail;
         } else {
                 /* Without NNP, loading a filter needs CAP_SYS_ADMIN, which the
-                 * configured identity may not have: load it first (runc does too). */
-                if (filter && runtime_bpf_load(filter, notify_fd, err) < 0)
-                        return -1;
-                /* The profile's filter comes after the OCI one: both apply and
-                 * the stricter action wins; its listener goes to the sentry. */
-                *step = "profile";
-                if (runtime_confinement_load(conf, err) < 0)
+                 * configured identity may not have: load them first (runc does too). */
+                if (load_filters(conf, notify_fd, step, err) < 0)
                         goto fail;
                 *step = "identity";
                 if (runtime_apply_identity(p, err) < 0)

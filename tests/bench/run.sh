@@ -35,7 +35,6 @@ declare -A bin=([sandbox]=$SANDBOX_BIN [sandbox-plain]=$SANDBOX_BIN [runc]=$(com
 # routes nothing (no second filter to speak of, no sentry).
 echo '{"name":"plain","description":"allow all","defaultAction":"allow"}' >"$work/plain.json"
 declare -A args=([sandbox]="--events-log $work/events.jsonl" [sandbox-plain]="--events-log $work/events.jsonl --profile $work/plain.json" [runc]="" [crun]="")
-declare -A run_ms cycle_ms
 
 now_ns() { date +%s%N; }
 
@@ -53,7 +52,7 @@ one_cycle() {
 }
 
 
-cd "$work/bundle"
+cd "$work/bundle" || exit 1
 for rt in "${runtimes[@]}"; do
 	if [ -z "${bin[$rt]}" ] || ! one_run "$rt" warm-$rt; then
 		echo "bench: $rt cannot run a container here; left out"
@@ -81,14 +80,17 @@ for kind in run cycle; do
 	done
 done
 
-report() { # name kind peer target [sandbox-variant]
-	local s p v=${5:-sandbox}
+# ratio_line NAME FILE PEER PEER-FILE TARGET UNITS-PER-MS: the bench line
+# from the medians of two files of timings.
+ratio_line() {
+	awk -v n="$1" -v s="$(median <"$2")" -v peer="$3" -v p="$(median <"$4")" -v t="$5" -v u="$6" \
+		'BEGIN {printf "bench %s: sandbox %.2f ms, %s %.2f ms, ratio %.2f (target <= %s)\n", n, s/u, peer, p/u, s/p, t}'
+}
+report() { # name kind peer target [sandbox-variant]   (timings in microseconds)
+	local v=${5:-sandbox}
 	[ -n "${bin[sandbox]}" ] || { echo "bench $1: sandbox failed to run a container"; return; }
 	[ -n "${bin[$3]}" ] || { echo "bench $1: $3 unavailable"; return; }
-	s=$(median <"$work/$2-$v")
-	p=$(median <"$work/$2-$3")
-	awk -v n="$1" -v s="$s" -v p="$p" -v peer="$3" -v t="$4" \
-		'BEGIN {printf "bench %s: sandbox %.2f ms, %s %.2f ms, ratio %.2f (target <= %s)\n", n, s/1000, peer, p/1000, s/p, t}'
+	ratio_line "$1" "$work/$2-$v" "$3" "$work/$2-$3" "$4" 1000
 }
 # ---- the sentry's costs -------------------------------------------------
 # Round trip of a routed call through the sentry vs a minimal notify loop.
@@ -123,10 +125,6 @@ workload() { # runtime id args...   (runtime floor: runc with open-floor in fron
 	# shellcheck disable=SC2086
 	"${bin[$rt]}" ${args[$rt]} --root "$work/state-$rt" run "$id" </dev/null 2>/dev/null | tail -1
 }
-ratio_line() { # name file peer-name peer-file target
-	awk -v n="$1" -v s="$(median <"$2")" -v peer="$3" -v p="$(median <"$4")" -v t="$5" \
-		'BEGIN {printf "bench %s: sandbox %.2f ms, %s %.2f ms, ratio %.2f (target <= %s)\n", n, s/1e6, peer, p/1e6, s/p, t}'
-}
 bench_workload() { # name target [floor-target] args...
 	local name=$1 target=$2 floor_target="" rts="sandbox runc"
 	shift 2
@@ -141,9 +139,9 @@ bench_workload() { # name target [floor-target] args...
 			workload "$rt" "w-$name-$round-$rt" "$@" >>"$work/w-$rt"
 		done
 	done
-	ratio_line "$name" "$work/w-sandbox" runc "$work/w-runc" "$target"
+	ratio_line "$name" "$work/w-sandbox" runc "$work/w-runc" "$target" 1e6
 	if [ -s "$work/w-floor" ]; then
-		ratio_line "$name-vs-floor" "$work/w-sandbox" floor "$work/w-floor" "$floor_target"
+		ratio_line "$name-vs-floor" "$work/w-sandbox" floor "$work/w-floor" "$floor_target" 1e6
 	fi
 }
 if [ -n "${bin[runc]}" ] && [ -n "${bin[sandbox]}" ]; then
