@@ -86,8 +86,7 @@ static void kill_container(struct sentry_state *s, struct sentry_request *r)
 {
         char msg[512];
 
-        if (s->cfg->init_pid > 0)
-                kill(s->cfg->init_pid, SIGKILL);
+        sentry_kill_init(s->cfg, s->init_pidfd);
         snprintf(msg, sizeof(msg), "%s %d %s", SENTRY_MSG_KILL_CONTAINER, (int)r->req->pid,
                  r->rule && r->rule->name ? r->rule->name : "-");
         if (s->control_fd >= 0)

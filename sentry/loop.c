@@ -79,9 +79,10 @@ static bool control_message(int epfd, int control_fd, size_t *n_listeners)
         return true;
 }
 
-int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *err)
+int sentry_run(const struct sentry_config *cfg, int control_fd, int init_pidfd, struct sb_err *err)
 {
-        struct sentry_state s = {.cfg = cfg, .table = cfg->table, .control_fd = control_fd};
+        struct sentry_state s = {
+            .cfg = cfg, .table = cfg->table, .control_fd = control_fd, .init_pidfd = init_pidfd};
         struct epoll_event evs[32];
         size_t n_listeners = 0;
         bool control_open = true;

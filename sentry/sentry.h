@@ -69,8 +69,14 @@ struct sentry_config {
 int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, struct sb_err *err);
 
 /* The sentry's loop in the calling process (what the forked sentry runs):
- * returns 0 when the control socket is closed and every listener hung up. */
-int sentry_run(const struct sentry_config *cfg, int control_fd, struct sb_err *err);
+ * returns 0 when the control socket is closed and every listener hung up.
+ * `init_pidfd` is a pidfd of cfg->init_pid (-1: none), through which
+ * kill-container signals the init. */
+int sentry_run(const struct sentry_config *cfg, int control_fd, int init_pidfd, struct sb_err *err);
+
+/* SIGKILL to the container's init: through `init_pidfd` when there is one
+ * (-1: none), else by cfg->init_pid when that is set. */
+void sentry_kill_init(const struct sentry_config *cfg, int init_pidfd);
 
 /* SIGSEGV/SIGABRT/SIGBUS/SIGILL/SIGFPE: a backtrace (libunwind) to log_fd
  * (-1: stderr) from an alternate stack, then the signal is re-raised with

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,10 +45,18 @@ static void sort_fds(int *a, int n)
                         }
 }
 
+void sentry_kill_init(const struct sentry_config *cfg, int init_pidfd)
+{
+        if (init_pidfd >= 0)
+                (void)syscall(SYS_pidfd_send_signal, init_pidfd, SIGKILL, NULL, 0);
+        else if (cfg->init_pid > 0)
+                kill(cfg->init_pid, SIGKILL);
+}
+
 /* The watcher's side: the sentry writes one byte before a clean exit; end of
  * file without it (killed, crashed, failed) is a loss, which is recorded and,
  * unless the profile says deny-only, ends the container. */
-static int watch(const struct sentry_config *cfg, pid_t sentry, int alive_fd)
+static int watch(const struct sentry_config *cfg, pid_t sentry, int alive_fd, int init_pidfd)
 {
         char b;
         ssize_t n;
@@ -58,7 +67,7 @@ static int watch(const struct sentry_config *cfg, pid_t sentry, int alive_fd)
                 return 0;
         bool kill_it = cfg->on_loss != SENTRY_LOSS_DENY && cfg->init_pid > 0;
         if (kill_it)
-                kill(cfg->init_pid, SIGKILL);
+                sentry_kill_init(cfg, init_pidfd);
         struct sb_err err;
         static const char *const tags[] = {"sentry", NULL};
         struct sentry_event e = {
@@ -84,7 +93,7 @@ static int watch(const struct sentry_config *cfg, pid_t sentry, int alive_fd)
  * runtime forks once and waits for nobody). Returns the write end the sentry
  * keeps, or -1 when no watcher could be made: then the sentry itself fails
  * closed (records the loss, kills the container) and exits. */
-static int start_watcher(const struct sentry_config *cfg, int control_fd)
+static int start_watcher(const struct sentry_config *cfg, int control_fd, int init_pidfd)
 {
         int alive[2];
         pid_t sentry = getpid();
@@ -92,11 +101,11 @@ static int start_watcher(const struct sentry_config *cfg, int control_fd)
         if (pipe2(alive, O_CLOEXEC) == 0) {
                 pid_t w = fork();
                 if (w == 0) {
-                        int keep[2] = {alive[0], cfg->log_fd};
+                        int keep[3] = {alive[0], cfg->log_fd, init_pidfd};
                         close(alive[1]);
-                        sort_fds(keep, 2);
-                        close_all_but(keep, 2);
-                        _exit(watch(cfg, sentry, alive[0]));
+                        sort_fds(keep, 3);
+                        close_all_but(keep, 3);
+                        _exit(watch(cfg, sentry, alive[0], init_pidfd));
                 }
                 close(alive[0]);
                 if (w > 0)
@@ -109,7 +118,7 @@ static int start_watcher(const struct sentry_config *cfg, int control_fd)
         int gone[2];
         if (pipe(gone) == 0) {
                 close(gone[1]);
-                watch(cfg, sentry, gone[0]);
+                watch(cfg, sentry, gone[0], init_pidfd);
         }
         _exit(1);
 }
@@ -130,7 +139,12 @@ int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, s
         }
         if (child == 0) {
                 struct sb_err cerr;
-                int keep[3] = {sv[1], cfg->log_fd, cfg->listen_fd};
+                /* The init by a pidfd, not its number: the number may name
+                 * another process once the init is gone and reaped. The
+                 * init is alive here (the runtime has not reaped it). */
+                int init_pidfd =
+                    cfg->init_pid > 0 ? (int)syscall(SYS_pidfd_open, cfg->init_pid, 0) : -1;
+                int keep[4] = {sv[1], cfg->log_fd, cfg->listen_fd, init_pidfd};
                 bool events_to_stderr =
                     cfg->events_log != NULL && strcmp(cfg->events_log, "-") == 0;
                 int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -144,8 +158,8 @@ int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, s
                         if (!events_to_stderr && cfg->log_fd >= 0)
                                 dup2(null, STDERR_FILENO);
                 }
-                sort_fds(keep, 3);
-                close_all_but(keep, 3);
+                sort_fds(keep, 4);
+                close_all_but(keep, 4);
                 if (cfg->cpus != NULL)
                         (void)sched_setaffinity(0, sizeof(*cfg->cpus), cfg->cpus);
                 /* Fail closed on loss: a small watcher, the sentry's child,
@@ -153,9 +167,9 @@ int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, s
                  * error, the kernel already fails the routed calls (ENOSYS);
                  * the watcher records the loss and, unless the profile says
                  * deny-only, kills the container. */
-                int alive = cfg->watch_loss ? start_watcher(cfg, sv[1]) : -1;
+                int alive = cfg->watch_loss ? start_watcher(cfg, sv[1], init_pidfd) : -1;
                 sentry_crash_handler_install(cfg->log_fd);
-                if (sentry_run(cfg, sv[1], &cerr) < 0) {
+                if (sentry_run(cfg, sv[1], init_pidfd, &cerr) < 0) {
                         sb_error("sentry: %s", cerr.msg);
                         _exit(1);
                 }

@@ -18,6 +18,7 @@ struct sentry_state {
         struct sentry_ratelimit rl;
         char hostname[256];
         int control_fd;
+        int init_pidfd;       /* the container's init, -1: none (sentry_run) */
         uint32_t native_arch; /* AUDIT_ARCH_* of the sentry (seccomp_arch_native) */
         struct seccomp_notif *req;
         struct seccomp_notif_resp *resp;

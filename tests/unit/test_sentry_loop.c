@@ -7,11 +7,13 @@
 #include <jansson.h>
 #include <linux/openat2.h>
 #include <pthread.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -514,6 +516,111 @@ Test(sentry_loop, openat2_resolve_restrictions_kept, .init = setup)
         cr_assert_neq(access(p, F_OK), 0, "RESOLVE_NO_SYMLINKS was not kept");
         snprintf(p, sizeof(p), "%s/sub/followed", allowed_dir);
         cr_assert_eq(access(p, F_OK), 0, "the open without it did not land through the symlink");
+}
+
+/* The watcher kills the init through a pidfd: once the init is gone and
+ * reaped its number may name another process, which a loss must not kill.
+ * Runs as pid 1 of a pid namespace of its own (with its /proc), where
+ * ns_last_pid gives the init's number to a new process. Returns 0 when that
+ * process outlived the loss. */
+static int watcher_after_reuse(void)
+{
+        struct sentry_config cfg = {.listen_fd = -1,
+                                    .container_id = "ctr-reuse",
+                                    .bundle = "/bundle",
+                                    .profile_name = "test",
+                                    .events_log = events,
+                                    .table = &table,
+                                    .log_fd = -1,
+                                    .on_loss = SENTRY_LOSS_KILL,
+                                    .watch_loss = true};
+        struct sb_err err;
+        char path[64], kids[64] = "";
+        pid_t init, other, spid, w;
+        int control, fd;
+
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("proc", "/proc", "proc", 0, NULL) < 0)
+                return 10;
+        init = fork();
+        if (init == 0) {
+                pause();
+                _exit(0);
+        }
+        cfg.init_pid = init;
+        if (sentry_spawn(&cfg, &spid, &control, &err) < 0)
+                return 11;
+        /* The watcher exists (so the sentry holds its pidfd of the init). */
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)spid, (int)spid);
+        for (int i = 0; i < 500 && kids[0] == '\0'; i++) {
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                ssize_t n = fd >= 0 ? read(fd, kids, sizeof(kids) - 1) : -1;
+                kids[n > 0 ? n : 0] = '\0';
+                if (fd >= 0)
+                        close(fd);
+                if (kids[0] == '\0')
+                        usleep(10000);
+        }
+        if (kids[0] == '\0')
+                return 12;
+        kill(init, SIGKILL);
+        waitpid(init, NULL, 0);
+        fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || dprintf(fd, "%d", (int)init - 1) < 0)
+                return 13;
+        close(fd);
+        other = fork();
+        if (other == 0) {
+                pause();
+                _exit(0);
+        }
+        if (other != init) {
+                kill(other, SIGKILL);
+                return 14;
+        }
+        kill(spid, SIGKILL);
+        waitpid(spid, NULL, 0);
+        /* The watcher, ours now (pid 1 here), records the loss and exits. */
+        while ((w = wait(NULL)) > 0 && w == other)
+                ;
+        int alive = waitpid(other, NULL, WNOHANG) == 0;
+        kill(other, SIGKILL);
+        close(control);
+        return alive ? 0 : 15;
+}
+
+Test(sentry_loop, loss_spares_a_process_with_the_init_s_old_number, .init = setup)
+{
+        int status;
+        pid_t c = fork();
+
+        cr_assert_geq(c, 0);
+        if (c == 0) {
+                if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
+                        _exit(100);
+                pid_t g = fork();
+                if (g == 0)
+                        _exit(watcher_after_reuse());
+                _exit(g > 0 && waitpid(g, &status, 0) == g && WIFEXITED(status)
+                          ? WEXITSTATUS(status)
+                          : 101);
+        }
+        cr_assert_eq(waitpid(c, &status, 0), c);
+        cr_assert(WIFEXITED(status));
+        cr_assert_eq(WEXITSTATUS(status), 0,
+                     "step %d failed (15: the watcher killed the init's old number)",
+                     WEXITSTATUS(status));
+        size_t ne, lost = 0;
+        json_t **ev = read_events(&ne);
+        for (size_t i = 0; i < ne; i++) {
+                const char *rule = jstr(ev[i], "rule"), *d = jstr(ev[i], "decision");
+                if (rule && d && strcmp(rule, "sentry-lost") == 0 &&
+                    strcmp(d, "kill-container") == 0)
+                        lost++;
+                json_decref(ev[i]);
+        }
+        free(ev);
+        cr_assert_eq(lost, 1, "the loss was not recorded once");
 }
 
 /* kill-container: the calling process is killed before it gets an answer and
