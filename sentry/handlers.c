@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "policy/syscalls.h"
@@ -55,6 +56,28 @@ static void respond(struct sentry_state *s, struct sentry_request *r, int error,
 static bool still_valid(struct sentry_request *r)
 {
         return seccomp_notify_id_valid(r->notify_fd, r->req->id) == 0;
+}
+
+/* SIGKILL to the caller, through a pidfd opened while its call still waits
+ * for us (checked after the open), so that it is the caller's and not a
+ * recycled number's. Without thread pidfds (before Linux 6.9) a thread that
+ * is not its group's leader has none: then by number, right after the
+ * check. */
+static void kill_caller(struct sentry_request *r)
+{
+        pid_t tid = (pid_t)r->req->pid;
+        int fd = (int)syscall(SYS_pidfd_open, tid, O_EXCL /* PIDFD_THREAD */);
+
+        if (fd < 0)
+                fd = (int)syscall(SYS_pidfd_open, tid, 0);
+        if (still_valid(r)) {
+                if (fd >= 0)
+                        (void)syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+                else
+                        kill(tid, SIGKILL);
+        }
+        if (fd >= 0)
+                close(fd);
 }
 
 static void load_proc(struct sentry_request *r)
@@ -123,7 +146,7 @@ static void apply(struct sentry_state *s, struct sentry_request *r, struct polic
                 __attribute__((fallthrough));
         case POLICY_ACT_KILL_PROCESS:
                 /* Killed before the answer: the call never returns to it. */
-                kill((pid_t)r->req->pid, SIGKILL);
+                kill_caller(r);
                 respond(s, r, -EPERM, 0);
                 return;
         default:
