@@ -141,7 +141,8 @@ int sentry_spawn(const struct sentry_config *cfg, pid_t *pid, int *control_fd, s
                 struct sb_err cerr;
                 /* The init by a pidfd, not its number: the number may name
                  * another process once the init is gone and reaped. The
-                 * init is alive here (the runtime has not reaped it). */
+                 * init is alive here: the sentry starts while it sets the
+                 * container up or waits to be started. */
                 int init_pidfd =
                     cfg->init_pid > 0 ? (int)syscall(SYS_pidfd_open, cfg->init_pid, 0) : -1;
                 int keep[4] = {sv[1], cfg->log_fd, cfg->listen_fd, init_pidfd};
