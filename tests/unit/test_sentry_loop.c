@@ -138,15 +138,21 @@ static int child_listener(struct child *c)
         return fd;
 }
 
+/* A sentry of container `id` deciding by `table`, its events in `events`. */
+static struct sentry_config test_config(const char *id)
+{
+        return (struct sentry_config){.listen_fd = -1,
+                                      .container_id = id,
+                                      .bundle = "/bundle",
+                                      .profile_name = "test",
+                                      .events_log = events,
+                                      .table = &table,
+                                      .log_fd = -1};
+}
+
 static void spawn_sentry(int listener, pid_t target, pid_t *spid, int *control)
 {
-        struct sentry_config cfg = {.listen_fd = -1,
-                                    .container_id = "ctr-test",
-                                    .bundle = "/bundle",
-                                    .profile_name = "test",
-                                    .events_log = events,
-                                    .table = &table,
-                                    .log_fd = -1};
+        struct sentry_config cfg = test_config("ctr-test");
         struct sb_err err;
         char name[64];
 
@@ -525,15 +531,7 @@ Test(sentry_loop, openat2_resolve_restrictions_kept, .init = setup)
  * process outlived the loss. */
 static int watcher_after_reuse(void)
 {
-        struct sentry_config cfg = {.listen_fd = -1,
-                                    .container_id = "ctr-reuse",
-                                    .bundle = "/bundle",
-                                    .profile_name = "test",
-                                    .events_log = events,
-                                    .table = &table,
-                                    .log_fd = -1,
-                                    .on_loss = SENTRY_LOSS_KILL,
-                                    .watch_loss = true};
+        struct sentry_config cfg = test_config("ctr-reuse");
         struct sb_err err;
         char path[64], kids[64] = "";
         pid_t init, other, spid, w;
@@ -548,6 +546,8 @@ static int watcher_after_reuse(void)
                 _exit(0);
         }
         cfg.init_pid = init;
+        cfg.on_loss = SENTRY_LOSS_KILL;
+        cfg.watch_loss = true;
         if (sentry_spawn(&cfg, &spid, &control, &err) < 0)
                 return 11;
         /* The watcher exists (so the sentry holds its pidfd of the init). */
