@@ -134,8 +134,11 @@ bench_workload() { # name target [floor-target] args...
 		$have_floor && rts="sandbox runc floor"
 	fi
 	for rt in sandbox runc floor; do : >"$work/w-$rt"; done
+	# In a new random order each round, as the start-up turns above: the
+	# machine's speed drifts within a round too.
 	for round in $(seq "$ROUNDS"); do
-		for rt in $rts; do
+		# shellcheck disable=SC2086
+		for rt in $(printf '%s\n' $rts | shuf); do
 			workload "$rt" "w-$name-$round-$rt" "$@" >>"$work/w-$rt"
 		done
 	done
