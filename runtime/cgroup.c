@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -619,6 +620,57 @@ int runtime_cgroup_pids(const struct runtime_cgroup *cg, pid_t **pids, size_t *n
         return runtime_cg_pids_tree(d, pids, n, err);
 }
 
+bool runtime_cgroup_text_in(const char *text, const char *path)
+{
+        size_t plen = strlen(path);
+
+        while (plen > 1 && path[plen - 1] == '/')
+                plen--;
+        for (const char *l = text; l != NULL && *l != '\0';) {
+                const char *nl = strchr(l, '\n');
+                size_t len = nl != NULL ? (size_t)(nl - l) : strlen(l);
+                /* "HIERARCHY-ID:CONTROLLERS:PATH" */
+                const char *c1 = memchr(l, ':', len);
+                const char *c2 =
+                    c1 != NULL ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - l)) : NULL;
+
+                if (c2 != NULL) {
+                        const char *p = c2 + 1;
+                        size_t n = len - (size_t)(p - l);
+                        if (plen == 1 && path[0] == '/')
+                                return n > 0 && p[0] == '/';
+                        if (n >= plen && memcmp(p, path, plen) == 0 &&
+                            (n == plen || p[plen] == '/'))
+                                return true;
+                }
+                l = nl != NULL ? nl + 1 : NULL;
+        }
+        return false;
+}
+
+void runtime_cg_signal(const char *path, const pid_t *pids, size_t n, int sig)
+{
+        for (size_t i = 0; i < n; i++) {
+                char proc[32];
+                int fd = (int)syscall(SYS_pidfd_open, pids[i], 0);
+
+                if (fd < 0)
+                        continue; /* gone */
+                /* Opened first, checked second: the pidfd names the process
+                 * that the check then finds in the cgroup. */
+                snprintf(proc, sizeof(proc), "/proc/%d", (int)pids[i]);
+                _cleanup_free_ char *text = runtime_cg_read(proc, "cgroup");
+                if (text != NULL && runtime_cgroup_text_in(text, path))
+                        (void)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+                close(fd);
+        }
+}
+
+void runtime_cgroup_signal(const struct runtime_cgroup *cg, const pid_t *pids, size_t n, int sig)
+{
+        runtime_cg_signal(cg->path, pids, n, sig);
+}
+
 /* Freezing: v1 freezer when mounted (v1 and hybrid), else cgroup.freeze. */
 static bool use_v1_freezer(const struct runtime_cgroup *cg, char *d)
 {
@@ -661,7 +713,7 @@ int runtime_cgroup_destroy(const struct runtime_cgroup *cg, struct sb_err *err)
                 return 0;
         if (cg->mode == RUNTIME_CGROUP_V2) {
                 dir_of(cg, NULL, d);
-                runtime_cg2_kill(d);
+                runtime_cg2_kill(d, cg->path);
         } else {
                 /* v1 has no cgroup.kill: signal every pid until none is left;
                  * a frozen cgroup's tasks only die once thawed. */
@@ -674,8 +726,7 @@ int runtime_cgroup_destroy(const struct runtime_cgroup *cg, struct sb_err *err)
                                 free(pids);
                                 break;
                         }
-                        for (size_t k = 0; k < n; k++)
-                                kill(pids[k], SIGKILL);
+                        runtime_cgroup_signal(cg, pids, n, SIGKILL);
                         free(pids);
                         if (frozen) {
                                 runtime_cgroup_freeze(cg, false, &ignored);

@@ -49,6 +49,15 @@ int runtime_cgroup_update(const struct runtime_cgroup *cg, const struct oci_reso
 /* Pids of every process in the cgroup (cgroup.procs, recursive). */
 int runtime_cgroup_pids(const struct runtime_cgroup *cg, pid_t **pids, size_t *n,
                         struct sb_err *err);
+/* Sends `sig` to each of `pids` (from runtime_cgroup_pids) that is still in
+ * the cgroup, or below it, once a pidfd of it is open: a number freed and
+ * taken by another process after it was read is left alone. Pids that are
+ * gone are skipped. */
+void runtime_cgroup_signal(const struct runtime_cgroup *cg, const pid_t *pids, size_t n, int sig);
+/* True when `text`, a /proc/PID/cgroup, places the process in `path` (a
+ * cgroup path as in runtime_cgroup.path) or below it, in any hierarchy.
+ * Pure. */
+bool runtime_cgroup_text_in(const char *text, const char *path);
 /* Freezes or thaws (v2 cgroup.freeze, v1 freezer.state), waiting until done. */
 int runtime_cgroup_freeze(const struct runtime_cgroup *cg, bool frozen, struct sb_err *err);
 /* True if the cgroup is frozen. */

@@ -38,7 +38,11 @@ int runtime_cg2_create(const char *mnt, const char *path, const struct oci_resou
 int runtime_cg2_apply(const char *mnt, const char *path, const struct oci_resources *res,
                       struct sb_err *err);
 int runtime_cg2_freeze(const char *dir, bool frozen, struct sb_err *err);
-int runtime_cg2_kill(const char *dir);
+/* Kills every process of the cgroup `path` at `dir` (cgroup.kill, else one
+ * by one, see runtime_cgroup_signal). */
+int runtime_cg2_kill(const char *dir, const char *path);
+/* runtime_cgroup_signal for a cgroup path. */
+void runtime_cg_signal(const char *path, const pid_t *pids, size_t n, int sig);
 json_t *runtime_cg2_stats(const char *dir);
 
 /* v1 (root = "/sys/fs/cgroup"). */

@@ -97,7 +97,7 @@ int runtime_cg2_freeze(const char *dir, bool frozen, struct sb_err *err)
                           frozen ? "freeze" : "thaw");
 }
 
-int runtime_cg2_kill(const char *dir)
+int runtime_cg2_kill(const char *dir, const char *path)
 {
         struct sb_err ignored;
         int r = runtime_cg_write(dir, "cgroup.kill", "1", &ignored);
@@ -113,8 +113,7 @@ int runtime_cg2_kill(const char *dir)
                         free(pids);
                         return 0;
                 }
-                for (size_t k = 0; k < n; k++)
-                        kill(pids[k], SIGKILL);
+                runtime_cg_signal(path, pids, n, SIGKILL);
                 free(pids);
                 runtime_cg_write(dir, "cgroup.freeze", "0", &ignored);
                 runtime_cg_nap();

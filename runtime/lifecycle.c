@@ -296,6 +296,36 @@ out:
         return rc;
 }
 
+/* Signals every process of the container but the init, which the callers
+ * signal through its checked pidfd. With a cgroup (every container since its
+ * path is recorded before it is made), through checked pidfds too
+ * (runtime_cgroup_signal); without one, by the numbers found in its pid
+ * namespace. */
+static int signal_others(const struct runtime_state *st, int sig, struct sb_err *err)
+{
+        struct runtime_cgroup cg;
+        bool have_cg = runtime_state_cgroup(st, &cg);
+        pid_t *pids = NULL;
+        size_t n = 0, k = 0;
+        int r = have_cg ? runtime_cgroup_pids(&cg, &pids, &n, err)
+                        : runtime_container_pids(st, &pids, &n, err);
+
+        if (r == 0) {
+                for (size_t i = 0; i < n; i++)
+                        if (pids[i] != st->pid)
+                                pids[k++] = pids[i];
+                if (have_cg)
+                        runtime_cgroup_signal(&cg, pids, k, sig);
+                else
+                        for (size_t i = 0; i < k; i++)
+                                kill(pids[i], sig);
+        }
+        if (have_cg)
+                runtime_cgroup_free(&cg);
+        free(pids);
+        return r;
+}
+
 int runtime_kill(const struct sb_global *g, const char *id, int sig, bool all, struct sb_err *err)
 {
         struct runtime_state st;
@@ -308,18 +338,8 @@ int runtime_kill(const struct sb_global *g, const char *id, int sig, bool all, s
                 sb_err_set(err, 0, "container not running");
                 goto out;
         }
-        if (all) {
-                pid_t *pids = NULL;
-                size_t n = 0;
-                if (runtime_container_pids(&st, &pids, &n, err) < 0) {
-                        free(pids);
-                        goto out;
-                }
-                for (size_t i = 0; i < n; i++)
-                        if (pids[i] != st.pid)
-                                kill(pids[i], sig);
-                free(pids);
-        }
+        if (all && signal_others(&st, sig, err) < 0)
+                goto out;
         rc = runtime_signal_init(&st, sig, err);
 out:
         runtime_state_free(&st);
@@ -329,14 +349,9 @@ out:
 /* Kills the init (and so its pid namespace) and waits until it is gone. */
 static int kill_and_wait(const struct runtime_state *st, struct sb_err *err)
 {
-        pid_t *pids = NULL;
-        size_t n = 0;
+        struct sb_err ignored;
 
-        if (runtime_container_pids(st, &pids, &n, err) == 0)
-                for (size_t i = 0; i < n; i++)
-                        if (pids[i] != st->pid)
-                                kill(pids[i], SIGKILL);
-        free(pids);
+        (void)signal_others(st, SIGKILL, &ignored);
         _cleanup_close_ int fd = open_init_pidfd(st);
         if (fd < 0)
                 return 0; /* already gone */

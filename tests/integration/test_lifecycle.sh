@@ -84,6 +84,33 @@ test_kill_signal_names_and_numbers() {
 	sb delete --force lc-kill
 }
 
+# kill --all: every process of the container gets the signal, each through
+# a pidfd checked against the container's cgroup. TERM from outside does not
+# reach the pid namespace's init, which has no handler for it, so the init
+# stays while the other process goes.
+test_kill_all_signals_every_process() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sh -c 'sleep 300 & exec sleep 301'
+	sb run -d lc-all </dev/null >/dev/null 2>&1 || return 1
+	local pids i init
+	init=$(state_field lc-all pid)
+	for i in $(seq 50); do
+		pids=$(sb ps --format json lc-all)
+		[ "$(echo "$pids" | tr -cd , | wc -c)" -ge 1 ] && break
+		sleep 0.1
+	done
+	assert_eq 2 "$(echo "$pids" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" \
+		"processes before kill --all ($pids)" || { sb delete -f lc-all; return 1; }
+	sb kill --all lc-all TERM || { sb delete -f lc-all; fail "kill --all"; return 1; }
+	for i in $(seq 50); do
+		pids=$(sb ps --format json lc-all)
+		[ "$pids" = "[$init]" ] && break
+		sleep 0.1
+	done
+	sb delete --force lc-all
+	assert_eq "[$init]" "$pids" "only the init left after kill --all TERM"
+}
+
 test_namespaces_are_private() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	set_args "$BUNDLE" /bin/sh -c 'for n in pid net ipc uts mnt cgroup user; do echo "$n $(readlink /proc/self/ns/$n)"; done'
