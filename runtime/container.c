@@ -132,13 +132,25 @@ static int listen_start_socket(const char *root, const char *id, struct sb_err *
         return fd;
 }
 
-/* Waits for a process that may not be our child to be gone. */
-static void kill_and_reap(pid_t pid)
+/* Kills a process and waits for it to be gone. Our own child (start_time
+ * 0) cannot have been reaped yet; any other one is signalled through a
+ * pidfd only when the process it names started at `start_time`, so that a
+ * number freed and taken meanwhile is left alone. */
+static void kill_and_reap(pid_t pid, uint64_t start_time)
 {
         if (pid <= 0)
                 return;
         int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-        kill(pid, SIGKILL);
+        if (pfd < 0 && start_time != 0)
+                return; /* gone */
+        if (start_time != 0 && !runtime_proc_is(pid, start_time)) {
+                close(pfd);
+                return; /* the number names another process now */
+        }
+        if (pfd >= 0)
+                (void)syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
+        else
+                kill(pid, SIGKILL);
         if (waitpid(pid, NULL, 0) < 0 && pfd >= 0) {
                 /* Not our child: the pidfd becomes readable when it exits. */
                 struct pollfd p = {.fd = pfd, .events = POLLIN};
@@ -610,9 +622,9 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
 out:
         if (rc < 0) {
                 if (init_pid > 0 && init_pid != child)
-                        kill_and_reap(init_pid);
+                        kill_and_reap(init_pid, st.start_time);
                 if (child > 0)
-                        kill_and_reap(child);
+                        kill_and_reap(child, 0);
                 if (sentry_pid > 0) {
                         kill(sentry_pid, SIGKILL);
                         waitpid(sentry_pid, NULL, 0);

@@ -41,6 +41,37 @@ test_create_fault_or_kill_at_every_step_leaves_nothing() {
 	assert_no_leftovers "$before" "at the end"
 }
 
+# Joining a pid namespace, the init is not the runtime's child (an
+# intermediate process forks it there). A create that fails at any point
+# must still leave nothing: checked before any delete could clean up.
+test_create_fault_joining_a_pid_namespace_leaves_nothing() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 100
+	unshare --pid --fork sleep 300 &
+	local holder=$! ns_pid before walked
+	for _ in $(seq 50); do
+		ns_pid=$(pgrep -P $holder)
+		[ -n "$ns_pid" ] && break
+		sleep 0.1
+	done
+	[ -n "$ns_pid" ] || { kill $holder; fail "no pid namespace holder"; return 1; }
+	config_edit "$BUNDLE" 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="pid"]+[{"type":"pid","path":"/proc/'"$ns_pid"'/ns/pid"}]'
+	before=$(snapshot_host)
+	after_fault() {
+		assert_no_leftovers "$before" "after a failure at create point $1 ($2)" || return 1
+		sb delete --force f-pidns >/dev/null 2>&1
+	}
+	walked=$(fault_walk fail "$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" create f-pidns)
+	local rc=$?
+	sb delete --force f-pidns >/dev/null 2>&1
+	kill $holder
+	wait $holder 2>/dev/null
+	[ $rc -eq 0 ] || return 1
+	[ "$walked" -ge 9 ] || fail "only $((walked - 1)) create points reached" || return 1
+	echo "create joining a pid namespace: $((walked - 1)) points"
+	assert_no_leftovers "$before" "at the end"
+}
+
 test_start_fault_leaves_nothing_after_delete() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	set_args "$BUNDLE" /bin/sleep 100
