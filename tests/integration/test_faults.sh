@@ -47,14 +47,14 @@ test_create_fault_or_kill_at_every_step_leaves_nothing() {
 test_create_fault_joining_a_pid_namespace_leaves_nothing() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	set_args "$BUNDLE" /bin/sleep 100
-	unshare --pid --fork sleep 300 &
+	unshare --pid --fork sleep 300 </dev/null >/dev/null 2>&1 &
 	local holder=$! ns_pid before walked
 	for _ in $(seq 50); do
 		ns_pid=$(pgrep -P $holder)
 		[ -n "$ns_pid" ] && break
 		sleep 0.1
 	done
-	[ -n "$ns_pid" ] || { kill $holder; fail "no pid namespace holder"; return 1; }
+	[ -n "$ns_pid" ] || { kill -KILL $holder; fail "no pid namespace holder"; return 1; }
 	config_edit "$BUNDLE" 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="pid"]+[{"type":"pid","path":"/proc/'"$ns_pid"'/ns/pid"}]'
 	before=$(snapshot_host)
 	after_fault() {
@@ -64,7 +64,8 @@ test_create_fault_joining_a_pid_namespace_leaves_nothing() {
 	walked=$(fault_walk fail "$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" create f-pidns)
 	local rc=$?
 	sb delete --force f-pidns >/dev/null 2>&1
-	kill $holder
+	# unshare ignores SIGTERM while it waits for its child: end the child
+	kill -KILL "$ns_pid"
 	wait $holder 2>/dev/null
 	[ $rc -eq 0 ] || return 1
 	[ "$walked" -ge 9 ] || fail "only $((walked - 1)) create points reached" || return 1
