@@ -66,7 +66,7 @@ static bool still_valid(struct sentry_request *r)
 static void kill_caller(struct sentry_request *r)
 {
         pid_t tid = (pid_t)r->req->pid;
-        int fd = (int)syscall(SYS_pidfd_open, tid, O_EXCL /* PIDFD_THREAD */);
+        int fd = (int)syscall(SYS_pidfd_open, tid, SB_PIDFD_THREAD);
 
         if (fd < 0)
                 fd = (int)syscall(SYS_pidfd_open, tid, 0);

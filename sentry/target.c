@@ -307,7 +307,7 @@ static ssize_t userns_name(int dirfd, const char *path, char *buf, size_t len)
         return n;
 }
 
-/* PIDFD_GET_INFO (Linux 6.13) and PIDFD_THREAD (6.9), for older headers. */
+/* PIDFD_GET_INFO (Linux 6.13), for older headers. */
 struct sb_pidfd_info {
         uint64_t mask;
         uint64_t cgroupid;
@@ -316,7 +316,6 @@ struct sb_pidfd_info {
 };
 #define SB_PIDFD_GET_INFO   _IOWR(0xFF, 11, struct sb_pidfd_info)
 #define SB_PIDFD_INFO_CREDS (1ULL << 1)
-#define SB_PIDFD_THREAD     O_EXCL
 
 /* The identity parts that change without the sentry seeing it, from the
  * task's pidfd and capget(2); false when either cannot say. */

@@ -6,6 +6,7 @@
 #ifndef SANDBOX_SENTRY_TARGET_H
 #define SANDBOX_SENTRY_TARGET_H
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,6 +14,10 @@
 #include <sys/types.h>
 
 #include "runtime/error.h"
+
+/* pidfd_open's PIDFD_THREAD (Linux 6.9): a pidfd of one thread, not only of
+ * a group leader; for older headers. */
+#define SB_PIDFD_THREAD O_EXCL
 
 #define SENTRY_MAX_GROUPS 64
 
