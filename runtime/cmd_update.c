@@ -28,6 +28,10 @@ enum {
         OPT_MEMS,
         OPT_PIDS,
         OPT_BLKIO,
+        OPT_RT_PERIOD,
+        OPT_RT_RUNTIME,
+        OPT_L3_SCHEMA,
+        OPT_MBA_SCHEMA,
 };
 
 /* A new cpuset moves the container's sentry along (it runs on the
@@ -137,6 +141,10 @@ static int run(struct sb_global *g, int argc, char **argv)
             {"cpuset-mems", required_argument, NULL, OPT_MEMS},
             {"pids-limit", required_argument, NULL, OPT_PIDS},
             {"blkio-weight", required_argument, NULL, OPT_BLKIO},
+            {"cpu-rt-period", required_argument, NULL, OPT_RT_PERIOD},
+            {"cpu-rt-runtime", required_argument, NULL, OPT_RT_RUNTIME},
+            {"l3-cache-schema", required_argument, NULL, OPT_L3_SCHEMA},
+            {"mem-bw-schema", required_argument, NULL, OPT_MBA_SCHEMA},
             {NULL, 0, NULL, 0}};
         struct {
                 int opt;
@@ -155,6 +163,13 @@ static int run(struct sb_global *g, int argc, char **argv)
                                  "--help')",
                                  argv[optind - 1]);
                         return 2;
+                }
+                if (c == OPT_L3_SCHEMA || c == OPT_MBA_SCHEMA) {
+                        /* runc refuses them where Intel RDT is not enabled;
+                         * sandbox has no linux.intelRdt at all. */
+                        sb_error("update: --%s: Intel RDT (linux.intelRdt) is not supported",
+                                 c == OPT_L3_SCHEMA ? "l3-cache-schema" : "mem-bw-schema");
+                        return 1;
                 }
                 if (c == OPT_RESOURCES)
                         res_path = optarg;
@@ -219,6 +234,14 @@ static int run(struct sb_global *g, int argc, char **argv)
                                 goto out;
                         break;
                 }
+                case OPT_RT_PERIOD:
+                        r->has_cpu = true;
+                        r->cpu.realtime_period = (struct oci_opt_u64){true, (uint64_t)v};
+                        break;
+                case OPT_RT_RUNTIME:
+                        r->has_cpu = true;
+                        r->cpu.realtime_runtime = (struct oci_opt_i64){true, v};
+                        break;
                 case OPT_PIDS:
                         r->has_pids = true;
                         r->pids_limit = v;
@@ -280,7 +303,11 @@ const struct sb_command sb_cmd_update = {
             "  --cpuset-cpus LIST        CPUs allowed (0-3,5)\n"
             "  --cpuset-mems LIST        memory nodes allowed\n"
             "  --pids-limit N            maximum number of tasks (<= 0: unlimited)\n"
-            "  --blkio-weight N          block IO weight (10 to 1000)\n\n"
+            "  --blkio-weight N          block IO weight (10 to 1000)\n"
+            "  --cpu-rt-period N         realtime period in µs (cgroup v1 cpu.rt_period_us)\n"
+            "  --cpu-rt-runtime N        realtime runtime per period in µs (cgroup v1\n"
+            "                            cpu.rt_runtime_us; -1: no limit)\n"
+            "  --l3-cache-schema S, --mem-bw-schema S   Intel RDT: refused, not supported\n\n"
             "Flags override the same fields of --resources. Device rules are not changed.\n",
     .run = run,
 };
