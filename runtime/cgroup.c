@@ -582,6 +582,225 @@ int runtime_cgroup_enter(const struct runtime_cgroup *cg, pid_t pid, struct sb_e
         return rc;
 }
 
+void runtime_cgroup_subs_free(struct runtime_cgroup_subs *s)
+{
+        for (size_t i = 0; i < s->count; i++) {
+                free(s->items[i].controller);
+                free(s->items[i].path);
+        }
+        free(s->items);
+        s->items = NULL;
+        s->count = 0;
+}
+
+/* `add` below the container's cgroup, cleaned as path.Join does ("a/../b"
+ * is "b"); NULL when it would leave it. */
+static char *sub_clean(const char *add)
+{
+        size_t len = strlen(add);
+        char *out = malloc(len + 1);
+        size_t n = 0;
+
+        if (out == NULL)
+                return NULL;
+        for (const char *p = add; *p != '\0';) {
+                const char *e = strchrnul(p, '/');
+                size_t l = (size_t)(e - p);
+                if (l == 2 && p[0] == '.' && p[1] == '.') {
+                        if (n == 0) {
+                                free(out);
+                                return NULL;
+                        }
+                        while (n > 0 && out[n - 1] != '/')
+                                n--;
+                        if (n > 0)
+                                n--; /* the separator before it */
+                } else if (l > 0 && !(l == 1 && p[0] == '.')) {
+                        if (n > 0)
+                                out[n++] = '/';
+                        memcpy(out + n, p, l);
+                        n += l;
+                }
+                p = *e == '/' ? e + 1 : e;
+        }
+        out[n] = '\0';
+        return out;
+}
+
+static int subs_add(struct runtime_cgroup_subs *s, const char *ctrl, size_t ctrl_len,
+                    const char *path, const char *arg, struct sb_err *err)
+{
+        for (size_t i = 0; i < s->count; i++)
+                if (strlen(s->items[i].controller) == ctrl_len &&
+                    strncmp(s->items[i].controller, ctrl, ctrl_len) == 0)
+                        return sb_err_set(err, 0,
+                                          "invalid --cgroup argument(s): controller %.*s "
+                                          "specified multiple times",
+                                          (int)ctrl_len, ctrl);
+        struct runtime_cgroup_sub *nv = realloc(s->items, (s->count + 1) * sizeof(*nv));
+        if (nv == NULL)
+                return sb_err_set(err, ENOMEM, "--cgroup");
+        s->items = nv;
+        struct runtime_cgroup_sub *it = &s->items[s->count];
+        it->controller = strndup(ctrl, ctrl_len);
+        it->path = sub_clean(path);
+        if (it->controller == NULL || it->path == NULL) {
+                bool escapes = it->controller != NULL;
+                free(it->controller);
+                free(it->path);
+                return escapes ? sb_err_set(err, 0,
+                                            "invalid --cgroup argument: %s (`%s` is not below the "
+                                            "container's cgroup)",
+                                            arg, path)
+                               : sb_err_set(err, ENOMEM, "--cgroup");
+        }
+        s->count++;
+        return 0;
+}
+
+int runtime_cgroup_subs_parse(const char *const *args, size_t n, struct runtime_cgroup_subs *out,
+                              struct sb_err *err)
+{
+        memset(out, 0, sizeof(*out));
+        for (size_t i = 0; i < n; i++) {
+                const char *a = args[i], *colon = strchr(a, ':');
+                int r;
+                if (colon == NULL) {
+                        if (n != 1) {
+                                runtime_cgroup_subs_free(out);
+                                return sb_err_set(err, 0,
+                                                  "invalid --cgroup argument: %s (missing "
+                                                  "<controller>: prefix)",
+                                                  a);
+                        }
+                        r = subs_add(out, "", 0, a, a, err);
+                } else {
+                        r = 0;
+                        for (const char *c = a; r == 0 && c <= colon;) {
+                                const char *e = memchr(c, ',', (size_t)(colon - c));
+                                if (e == NULL)
+                                        e = colon;
+                                if (e == c)
+                                        r = sb_err_set(err, 0,
+                                                       "invalid --cgroup argument: %s (empty "
+                                                       "<controller> prefix)",
+                                                       a);
+                                else
+                                        r = subs_add(out, c, (size_t)(e - c), colon + 1, a, err);
+                                c = e + 1;
+                        }
+                }
+                if (r < 0) {
+                        runtime_cgroup_subs_free(out);
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+/* True when the comma-separated `list` ("cpu,cpuacct") holds `tok` whole. */
+bool runtime_cg_has_token(const char *list, const char *tok)
+{
+        size_t l = strlen(tok);
+        for (const char *t = list; t != NULL; t = strchr(t, ',') ? strchr(t, ',') + 1 : NULL)
+                if (strncmp(t, tok, l) == 0 && (t[l] == ',' || t[l] == '\0'))
+                        return true;
+        return false;
+}
+
+int runtime_cgroup_sub_for(const struct runtime_cgroup_subs *s, const char *hier, const char **path,
+                           struct sb_err *err)
+{
+        bool v1 = hier != NULL && strcmp(hier, "unified") != 0;
+
+        *path = NULL;
+        for (size_t i = 0; i < s->count; i++) {
+                const struct runtime_cgroup_sub *it = &s->items[i];
+                if (it->controller[0] != '\0' &&
+                    !(v1 && runtime_cg_has_token(hier, it->controller)))
+                        continue;
+                if (*path != NULL && strcmp(*path, it->path) != 0)
+                        return sb_err_set(err, 0,
+                                          "invalid --cgroup argument(s): hierarchy %s is given "
+                                          "two paths, `%s` and `%s`",
+                                          hier, *path, it->path);
+                *path = it->path;
+        }
+        return 0;
+}
+
+/* Moves pid into `dir`/`sub`; `dir` missing is a hierarchy mounted after
+ * create and is skipped, as runtime_cgroup_enter does; the sub-cgroup
+ * missing is an error. */
+static int enter_sub(const char *dir, const char *sub, const char *num, struct sb_err *err)
+{
+        char d[PATH_MAX];
+
+        if (!dir_exists(dir))
+                return 0;
+        if (sub == NULL || sub[0] == '\0')
+                return runtime_cg_write(dir, "cgroup.procs", num, err);
+        if (snprintf(d, sizeof(d), "%s/%s", dir, sub) >= (int)sizeof(d))
+                return sb_err_set(err, ENAMETOOLONG, "--cgroup `%s`", sub);
+        if (!dir_exists(d))
+                return sb_err_set(err, ENOENT, "--cgroup: the sub-cgroup `%s` does not exist", d);
+        return runtime_cg_write(d, "cgroup.procs", num, err);
+}
+
+int runtime_cgroup_enter_subs(const struct runtime_cgroup *cg, const struct runtime_cgroup_subs *s,
+                              pid_t pid, struct sb_err *err)
+{
+        _cleanup_free_ bool *used = calloc(s->count + 1, sizeof(bool));
+        char **h = NULL;
+        char num[32], dir[PATH_MAX];
+        const char *sub;
+        int rc = 0;
+
+        if (used == NULL)
+                return sb_err_set(err, ENOMEM, "cgroup enter");
+        snprintf(num, sizeof(num), "%d", (int)pid);
+        if (cg->mode != RUNTIME_CGROUP_V2) {
+                h = runtime_cg1_hierarchies(cg->root);
+                if (h == NULL)
+                        return sb_err_set(err, ENOMEM, "cgroup enter");
+        }
+        /* Every controller named must be one of the container's. */
+        for (size_t i = 0; i < s->count; i++) {
+                used[i] = s->items[i].controller[0] == '\0';
+                for (size_t k = 0; !used[i] && h != NULL && h[k] != NULL; k++)
+                        used[i] = strcmp(h[k], "unified") != 0 &&
+                                  runtime_cg_has_token(h[k], s->items[i].controller);
+                if (!used[i]) {
+                        rc = sb_err_set(err, 0,
+                                        "--cgroup: controller `%s`: the container has no such "
+                                        "cgroup v1 hierarchy%s",
+                                        s->items[i].controller,
+                                        cg->mode == RUNTIME_CGROUP_V2
+                                            ? " (on cgroup v2, give a single path without a "
+                                              "controller)"
+                                            : "");
+                        break;
+                }
+        }
+        for (size_t k = 0; rc == 0 && h != NULL && h[k] != NULL; k++) {
+                if (strcmp(h[k], "unified") == 0)
+                        continue; /* below, as on hybrid hosts */
+                dir_of(cg, h[k], dir);
+                if (runtime_cgroup_sub_for(s, h[k], &sub, err) < 0 ||
+                    enter_sub(dir, sub, num, err) < 0)
+                        rc = -1;
+        }
+        if (rc == 0 && cg->mode != RUNTIME_CGROUP_V1) {
+                const char *hier = cg->mode == RUNTIME_CGROUP_HYBRID ? "unified" : NULL;
+                dir_of(cg, hier, dir);
+                if (runtime_cgroup_sub_for(s, hier, &sub, err) < 0 ||
+                    enter_sub(dir, sub, num, err) < 0)
+                        rc = -1;
+        }
+        runtime_cg1_hierarchies_free(h);
+        return rc < 0 ? sb_err_prefix(err, "move pid %d", (int)pid) : 0;
+}
+
 int runtime_cgroup_update(const struct runtime_cgroup *cg, const struct oci_resources *res,
                           struct sb_err *err)
 {

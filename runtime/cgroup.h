@@ -43,6 +43,36 @@ int runtime_cgroup_create(const char *root, const char *path, const struct oci_r
                           struct runtime_cgroup *cg, struct sb_err *err);
 /* Moves pid into the cgroup (every hierarchy). */
 int runtime_cgroup_enter(const struct runtime_cgroup *cg, pid_t pid, struct sb_err *err);
+
+/* `exec --cgroup`, runc's sub-cgroups: one PATH for every hierarchy, or
+ * CONTROLLER[,CONTROLLER...]:PATH per v1 controller. Each path is relative
+ * to the container's cgroup (a leading / too) and may not leave it. */
+struct runtime_cgroup_sub {
+        char *controller; /* "" when the path is for every hierarchy */
+        char *path;       /* cleaned, relative, "" for the container's cgroup itself */
+};
+struct runtime_cgroup_subs {
+        struct runtime_cgroup_sub *items;
+        size_t count;
+};
+/* Parses the --cgroup arguments with runc's rules: a path without a
+ * controller only as the single argument; no empty controller, no
+ * controller twice. Pure. */
+int runtime_cgroup_subs_parse(const char *const *args, size_t n, struct runtime_cgroup_subs *out,
+                              struct sb_err *err);
+/* The sub-cgroup of the v1 hierarchy directory `hier` ("cpu,cpuacct",
+ * "name=systemd", "unified"; NULL for cgroup v2's single hierarchy): *path
+ * is NULL when the process goes to the container's cgroup itself there.
+ * Fails when two controllers of one hierarchy ask for different paths.
+ * Pure. */
+int runtime_cgroup_sub_for(const struct runtime_cgroup_subs *s, const char *hier, const char **path,
+                           struct sb_err *err);
+/* Moves pid into the sub-cgroups `s` asks for (each must exist), and into
+ * the container's cgroup in the other hierarchies. A controller that names
+ * no hierarchy of the container is an error. */
+int runtime_cgroup_enter_subs(const struct runtime_cgroup *cg, const struct runtime_cgroup_subs *s,
+                              pid_t pid, struct sb_err *err);
+void runtime_cgroup_subs_free(struct runtime_cgroup_subs *s);
 /* Changes limits live (sandbox update). */
 int runtime_cgroup_update(const struct runtime_cgroup *cg, const struct oci_resources *res,
                           struct sb_err *err);

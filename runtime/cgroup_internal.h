@@ -26,6 +26,9 @@ int64_t runtime_cg_int(const char *dir, const char *file, int64_t def);
 int runtime_cg_pids_tree(const char *dir, pid_t **pids, size_t *n, struct sb_err *err);
 /* Removes dir and its descendants, retrying while they drain. ENOENT is fine. */
 int runtime_cg_rmdir_tree(const char *dir, struct sb_err *err);
+/* True when the comma-separated `list` (a v1 hierarchy, "cpu,cpuacct")
+ * holds `tok` whole. Pure. */
+bool runtime_cg_has_token(const char *list, const char *tok);
 /* Applies plan items to `dir` (one directory); v1 resolves per controller. */
 int runtime_cg_apply_write(const char *dir, const struct runtime_cgroup_write *w,
                            struct sb_err *err);

@@ -60,15 +60,6 @@ void runtime_cg1_hierarchies_free(char **h)
         free(h);
 }
 
-static bool has_token(const char *list, const char *tok)
-{
-        size_t tl = strlen(tok);
-        for (const char *s = list; s != NULL; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL)
-                if (strncmp(s, tok, tl) == 0 && (s[tl] == ',' || s[tl] == '\0'))
-                        return true;
-        return false;
-}
-
 /* The mount point of controller `ctl` (root/ctl, or the co-mounted
  * root/"cpu,cpuacct"), into buf. False when not mounted. */
 static bool ctl_base(const char *root, const char *ctl, char *buf)
@@ -80,7 +71,7 @@ static bool ctl_base(const char *root, const char *ctl, char *buf)
         char **h = runtime_cg1_hierarchies(root);
         bool found = false;
         for (size_t i = 0; h != NULL && h[i] != NULL && !found; i++) {
-                if (has_token(h[i], ctl)) {
+                if (runtime_cg_has_token(h[i], ctl)) {
                         snprintf(buf, PATH_MAX, "%s/%s", root, h[i]);
                         found = true;
                 }
@@ -234,7 +225,7 @@ int runtime_cg1_create(const char *root, const char *path, const struct oci_reso
                 char base[PATH_MAX];
                 snprintf(base, sizeof(base), "%s/%s", root, h[i]);
                 rc = runtime_cg_mkdir_p(base, path, c, err);
-                if (rc == 0 && has_token(h[i], "cpuset"))
+                if (rc == 0 && runtime_cg_has_token(h[i], "cpuset"))
                         rc = cpuset_fill(base, path, err);
         }
         runtime_cg1_hierarchies_free(h);

@@ -21,6 +21,9 @@ struct exec_flags {
         size_t n_env;
         uint64_t caps;
         int preserve_fds;
+        bool ignore_paused;
+        const char *cgroups[64]; /* --cgroup, as given */
+        size_t n_cgroups;
 };
 
 /* --process FILE: a JSON process object, parsed by the config parser inside a
@@ -127,6 +130,7 @@ static int parse_flags(int argc, char **argv, struct exec_flags *f)
             {"process-label", required_argument, NULL, 'L'},
             {"apparmor", required_argument, NULL, 'A'},
             {"ignore-paused", no_argument, NULL, 'I'},
+            {"cgroup", required_argument, NULL, 'G'},
             {NULL, 0, NULL, 0},
         };
         int c;
@@ -196,6 +200,14 @@ static int parse_flags(int argc, char **argv, struct exec_flags *f)
                                 argv[optind - 1]);
                         break;
                 case 'I':
+                        f->ignore_paused = true;
+                        break;
+                case 'G':
+                        if (f->n_cgroups == sizeof(f->cgroups) / sizeof(f->cgroups[0])) {
+                                sb_error("exec: --cgroup: too many");
+                                return -1;
+                        }
+                        f->cgroups[f->n_cgroups++] = optarg;
                         break;
                 default:
                         sb_error(
@@ -239,6 +251,7 @@ static int run(struct sb_global *g, int argc, char **argv)
         struct oci_config cfg = {0}, wrap = {0};
         struct oci_process p;
         struct runtime_cgroup cg = {0};
+        struct runtime_cgroup_subs subs = {0};
         struct runtime_confinement conf = {.sentry_conn = -1};
         uint32_t gids[64];
         _cleanup_free_ char **env = NULL;
@@ -249,11 +262,21 @@ static int run(struct sb_global *g, int argc, char **argv)
         const char *id = sb_parse_id(argc, argv, "exec");
         if (id == NULL)
                 return 2;
+        if (runtime_cgroup_subs_parse(f.cgroups, f.n_cgroups, &subs, &err) < 0) {
+                sb_error("exec %s: %s", id, err.msg);
+                return 2;
+        }
         if (runtime_state_read(g->root, id, &st, &err) < 0 ||
             runtime_load_saved_config(g->root, id, &cfg, &err) < 0)
                 goto fail;
         enum runtime_status s = runtime_state_status(g->root, &st);
-        if (s != RUNTIME_RUNNING && s != RUNTIME_CREATED) {
+        if (s == RUNTIME_PAUSED && !f.ignore_paused) {
+                /* The process would stay frozen until `resume`, and exec with it. */
+                sb_err_set(&err, 0,
+                           "cannot exec in a paused container (use --ignore-paused to override)");
+                goto fail;
+        }
+        if (s != RUNTIME_RUNNING && s != RUNTIME_CREATED && s != RUNTIME_PAUSED) {
                 sb_err_set(&err, 0, "cannot exec in a %s container", runtime_status_name(s));
                 goto fail;
         }
@@ -309,6 +332,10 @@ static int run(struct sb_global *g, int argc, char **argv)
                 cg.root = (char *)"/sys/fs/cgroup";
                 cg.path = st.cgroup_path;
                 o.cgroup = &cg;
+                o.cgroup_subs = subs.count > 0 ? &subs : NULL;
+        } else if (subs.count > 0) {
+                sb_err_set(&err, 0, "--cgroup: the container has no cgroup");
+                goto fail;
         }
         /* The container's own profile, and its sentry for what it routes:
          * an exec'd process is confined exactly like the init. */
@@ -341,6 +368,7 @@ fail:
         sb_error("exec %s: %s", id, err.msg);
         code = exit_code ? exit_code : 1;
 out:
+        runtime_cgroup_subs_free(&subs);
         runtime_confinement_free(&conf);
         oci_config_free(&wrap);
         oci_config_free(&cfg);
@@ -366,6 +394,11 @@ const struct sb_command sb_cmd_exec = {
             "  --cap CAP                add a capability (repeatable)\n"
             "  --no-new-privs           set no_new_privs\n"
             "  --preserve-fds N         pass N extra fds (3 .. 3+N-1)\n"
+            "  --cgroup [CTRL[,CTRL]:]PATH  run in an existing sub-cgroup of the container's:\n"
+            "                           PATH alone for every hierarchy (cgroup v2), or per\n"
+            "                           v1 controller (repeatable)\n"
+            "  --ignore-paused          exec in a paused container (the process waits,\n"
+            "                           frozen, for `resume`, and so does exec)\n"
             "  --process-label L, --apparmor P   accepted; not supported\n\n"
             "The process joins every namespace of the container and gets its capabilities,\n"
             "rlimits, no_new_privileges and seccomp filter. Exits with the process's code.\n",

@@ -194,7 +194,10 @@ int runtime_exec(const struct sb_global *g, const struct runtime_exec_opts *o,
                         close(con[0]);
                 if (o->cgroup != NULL) {
                         struct sb_err e2;
-                        if (runtime_cgroup_enter(o->cgroup, getpid(), &e2) < 0) {
+                        if ((o->cgroup_subs != NULL
+                                 ? runtime_cgroup_enter_subs(o->cgroup, o->cgroup_subs, getpid(),
+                                                             &e2)
+                                 : runtime_cgroup_enter(o->cgroup, getpid(), &e2)) < 0) {
                                 dprintf(rep[1], "cgroup: %s", e2.msg);
                                 _exit(127);
                         }

@@ -16,7 +16,8 @@ struct runtime_exec_opts {
         const char *pid_file;
         bool detach;
         int preserve_fds;
-        const struct runtime_cgroup *cgroup;    /* the container's cgroup to join, or NULL */
+        const struct runtime_cgroup *cgroup;           /* the container's cgroup to join, or NULL */
+        const struct runtime_cgroup_subs *cgroup_subs; /* --cgroup, or NULL */
         const struct runtime_confinement *conf; /* the container's profile and sentry, or NULL */
 };
 

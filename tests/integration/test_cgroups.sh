@@ -177,6 +177,90 @@ test_pause_resume() {
 	done
 }
 
+test_update_realtime_and_rdt_flags() {
+	make_bundle "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 30
+	local l out d
+	for l in $LAYOUTS; do
+		(cd "$BUNDLE" && sbx $l run -d "cg-rt-$l" </dev/null >/dev/null 2>&1) || fail "$l: run" || return 1
+		wait_running $l "cg-rt-$l" || return 1
+		out=$(sbx $l update --l3-cache-schema L3:0=f "cg-rt-$l" 2>&1) && fail "$l: --l3-cache-schema accepted" && return 1
+		assert_contains "$out" "--l3-cache-schema: Intel RDT" || return 1
+		out=$(sbx $l update --mem-bw-schema MB:0=70 "cg-rt-$l" 2>&1) && fail "$l: --mem-bw-schema accepted" && return 1
+		assert_contains "$out" "--mem-bw-schema: Intel RDT" || return 1
+		if is_v2 $l; then
+			# cgroup v2 has no realtime group scheduling: refused by name
+			out=$(sbx $l update --cpu-rt-period 500000 "cg-rt-$l" 2>&1) && fail "$l: realtime accepted on v2" && return 1
+			assert_contains "$out" "realtime" || return 1
+		else
+			d=$(cg_dir $l cpu "cg-rt-$l")
+			sbx $l update --cpu-rt-period 500000 "cg-rt-$l" || fail "$l: update --cpu-rt-period" || return 1
+			assert_eq 500000 "$(cat "$d/cpu.rt_period_us")" "$l: cpu.rt_period_us" || return 1
+			# the parent has no realtime budget to give: the kernel's refusal, by file
+			out=$(sbx $l update --cpu-rt-runtime 1000 "cg-rt-$l" 2>&1) && fail "$l: rt runtime without a budget accepted" && return 1
+			assert_contains "$out" "cpu.rt_runtime_us" || return 1
+		fi
+		sbx $l delete --force "cg-rt-$l" || return 1
+	done
+}
+
+test_exec_in_sub_cgroup() {
+	make_bundle "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 30
+	local l id d out arg want nope
+	for l in $LAYOUTS; do
+		id="cg-sub-$l"
+		(cd "$BUNDLE" && sbx $l run -d "$id" </dev/null >/dev/null 2>&1) || fail "$l: run" || return 1
+		wait_running $l "$id" || return 1
+		if is_v2 $l; then
+			d=$(cg_dir $l "" "$id") arg=sub want="0::/sandbox/$id/sub" nope=nope
+		else
+			d=$(cg_dir $l memory "$id") arg=memory:sub want="memory:/sandbox/$id/sub" nope=memory:nope
+		fi
+		mkdir "$d/sub" || fail "mkdir $d/sub" || return 1
+		rm -f "$BUNDLE/sub.pid"
+		sbx $l exec -d --pid-file "$BUNDLE/sub.pid" --cgroup "$arg" "$id" /bin/sleep 30 ||
+			fail "$l: exec --cgroup $arg" || return 1
+		out=$(cat "/proc/$(cat "$BUNDLE/sub.pid")/cgroup")
+		assert_contains "$out" "$want" "$l: the exec'd process in the sub-cgroup" || return 1
+		if ! is_v2 $l; then
+			echo "$out" | grep -qx "[0-9]*:pids:/sandbox/$id" ||
+				fail "$l: the other hierarchies keep the container's cgroup: $out" || return 1
+		fi
+		out=$(sbx $l exec --cgroup ../other "$id" /bin/true 2>&1) && fail "$l: an escaping --cgroup accepted" && return 1
+		assert_contains "$out" "not below the container's cgroup" || return 1
+		out=$(sbx $l exec --cgroup "$nope" "$id" /bin/true 2>&1) && fail "$l: a missing sub-cgroup accepted" && return 1
+		assert_contains "$out" "/sandbox/$id/nope\` does not exist" || return 1
+		out=$(sbx $l exec --cgroup bogus:x "$id" /bin/true 2>&1) && fail "$l: an unknown controller accepted" && return 1
+		assert_contains "$out" "controller \`bogus\`" || return 1
+		sbx $l delete --force "$id" && no_cgroup_left "$id" || return 1
+	done
+}
+
+test_exec_in_paused_container() {
+	make_bundle "$BUNDLE" || return 1
+	set_args "$BUNDLE" /bin/sleep 30
+	local l id out i
+	for l in $LAYOUTS; do
+		id="cg-xp-$l"
+		(cd "$BUNDLE" && sbx $l run -d "$id" </dev/null >/dev/null 2>&1) || fail "$l: run" || return 1
+		wait_running $l "$id" || return 1
+		sbx $l pause "$id" || fail "$l: pause" || return 1
+		out=$(sbx $l exec "$id" /bin/true 2>&1) && fail "$l: exec in a paused container accepted" && return 1
+		assert_contains "$out" "paused container (use --ignore-paused" || return 1
+		rm -f "$BUNDLE/xp.rc"
+		(sbx $l exec --ignore-paused "$id" /bin/sh -c 'echo ran >/dev/shm/xp'; echo $? >"$BUNDLE/xp.rc") &
+		sleep 0.5
+		[ ! -e "$BUNDLE/xp.rc" ] || fail "$l: the exec'd process ran in a paused container" || return 1
+		sbx $l resume "$id" || fail "$l: resume" || return 1
+		for i in $(seq 50); do [ -s "$BUNDLE/xp.rc" ] && break; sleep 0.1; done
+		wait
+		assert_eq 0 "$(cat "$BUNDLE/xp.rc" 2>/dev/null)" "$l: exec --ignore-paused after resume" || return 1
+		assert_eq ran "$(sbx $l exec "$id" /bin/cat /dev/shm/xp)" "$l: what it wrote" || return 1
+		sbx $l delete --force "$id" || return 1
+	done
+}
+
 test_events_stats_and_ps() {
 	make_bundle "$BUNDLE" || return 1
 	# three processes: busybox sh execs its last command, so keep it busy with a loop
