@@ -365,12 +365,16 @@ test_killed_create_is_cleaned_by_delete_force() {
 	config_edit "$BUNDLE" 'c["hooks"]={"createRuntime":[{"path":"/bin/sleep","args":["sleep","30"]}]}'
 	local before
 	before=$(snapshot_host)
-	sb create lc-crash </dev/null >/dev/null 2>&1 &
+	# The runtime itself in the background, not `sb`: a function run with &
+	# is a subshell, and killing it would leave the create running (which
+	# then fails by itself once its hook is killed, racing the delete).
+	"$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" create lc-crash </dev/null >/dev/null 2>&1 &
 	local cpid=$! i
 	for i in $(seq 50); do [ -f "$SB_ROOT/lc-crash/state.json" ] && pgrep -f "sleep 30" >/dev/null && break; sleep 0.1; done
 	kill -9 $cpid
 	wait $cpid 2>/dev/null
 	pkill -f "^/bin/sleep 30|^sleep 30" 2>/dev/null
+	[ -f "$SB_ROOT/lc-crash/state.json" ] || fail "the killed create left no state for delete to find" || return 1
 	sb delete --force lc-crash || fail "delete --force" || return 1
 	sleep 0.2
 	assert_no_leftovers "$before" "leftovers after delete --force"
