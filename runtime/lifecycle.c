@@ -398,7 +398,12 @@ int runtime_delete_with(const struct sb_global *g, const char *id, bool force,
                         return 0; /* as runc: nothing to force away */
                 return sb_err_set(err, 0, "container does not exist: %s", id);
         }
+        /* A create that fails removes its directory itself, perhaps while
+         * this waits for the lock or just before it takes it: gone is what
+         * --force asks for. */
         _cleanup_close_ int lock = runtime_state_lock(g->root, id, err);
+        if (force && stat(dir, &sb) < 0 && errno == ENOENT)
+                return 0;
         if (lock < 0)
                 return -1;
         if (runtime_state_read(g->root, id, &st, err) < 0) {

@@ -380,6 +380,19 @@ test_killed_create_is_cleaned_by_delete_force() {
 	assert_no_leftovers "$before" "leftovers after delete --force"
 }
 
+test_delete_force_of_a_container_removed_meanwhile() {
+	# A create that fails removes its own state directory, maybe while a
+	# delete --force waits for the lock: that delete finds nothing left,
+	# which is what it asked for (no error, no warning).
+	local d="$SB_ROOT/lc-gone" out i
+	mkdir -p "$d" && : >"$d/lock" || return 1
+	(flock 9 && sleep 0.5 && rm -rf "$d") 9>"$d/lock" &
+	for i in $(seq 100); do flock -n "$d/lock" true || break; sleep 0.02; done
+	out=$(sb delete --force lc-gone 2>&1) || fail "delete --force: $out" || return 1
+	wait
+	assert_eq "" "$out" "delete --force of a container removed meanwhile"
+}
+
 test_delete_force_kills_running() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	set_args "$BUNDLE" /bin/sleep 1000
