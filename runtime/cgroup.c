@@ -798,7 +798,7 @@ int runtime_cgroup_enter_subs(const struct runtime_cgroup *cg, const struct runt
                         rc = -1;
         }
         runtime_cg1_hierarchies_free(h);
-        return rc < 0 ? sb_err_prefix(err, "move pid %d", (int)pid) : 0;
+        return rc < 0 ? sb_err_prefix(err, "cgroup: move pid %d", (int)pid) : 0;
 }
 
 int runtime_cgroup_update(const struct runtime_cgroup *cg, const struct oci_resources *res,

@@ -198,7 +198,7 @@ int runtime_exec(const struct sb_global *g, const struct runtime_exec_opts *o,
                                  ? runtime_cgroup_enter_subs(o->cgroup, o->cgroup_subs, getpid(),
                                                              &e2)
                                  : runtime_cgroup_enter(o->cgroup, getpid(), &e2)) < 0) {
-                                dprintf(rep[1], "cgroup: %s", e2.msg);
+                                dprintf(rep[1], "%s", e2.msg); /* "cgroup: move pid ..." */
                                 _exit(127);
                         }
                 }
