@@ -565,21 +565,7 @@ static void strv_free(char **v)
 
 int runtime_cgroup_enter(const struct runtime_cgroup *cg, pid_t pid, struct sb_err *err)
 {
-        char **dirs = all_dirs(cg);
-        char num[32];
-        int rc = 0;
-
-        if (dirs == NULL)
-                return sb_err_set(err, ENOMEM, "cgroup enter");
-        snprintf(num, sizeof(num), "%d", (int)pid);
-        for (size_t i = 0; rc == 0 && dirs[i] != NULL; i++) {
-                if (!dir_exists(dirs[i]))
-                        continue; /* a hierarchy mounted after create */
-                if (runtime_cg_write(dirs[i], "cgroup.procs", num, err) < 0)
-                        rc = sb_err_prefix(err, "cgroup: move pid %d", (int)pid);
-        }
-        strv_free(dirs);
-        return rc;
+        return runtime_cgroup_enter_subs(cg, NULL, pid, err);
 }
 
 void runtime_cgroup_subs_free(struct runtime_cgroup_subs *s)
@@ -698,7 +684,6 @@ int runtime_cgroup_subs_parse(const char *const *args, size_t n, struct runtime_
         return 0;
 }
 
-/* True when the comma-separated `list` ("cpu,cpuacct") holds `tok` whole. */
 bool runtime_cg_has_token(const char *list, const char *tok)
 {
         size_t l = strlen(tok);
@@ -750,14 +735,14 @@ static int enter_sub(const char *dir, const char *sub, const char *num, struct s
 int runtime_cgroup_enter_subs(const struct runtime_cgroup *cg, const struct runtime_cgroup_subs *s,
                               pid_t pid, struct sb_err *err)
 {
-        _cleanup_free_ bool *used = calloc(s->count + 1, sizeof(bool));
+        static const struct runtime_cgroup_subs none;
         char **h = NULL;
         char num[32], dir[PATH_MAX];
         const char *sub;
         int rc = 0;
 
-        if (used == NULL)
-                return sb_err_set(err, ENOMEM, "cgroup enter");
+        if (s == NULL)
+                s = &none;
         snprintf(num, sizeof(num), "%d", (int)pid);
         if (cg->mode != RUNTIME_CGROUP_V2) {
                 h = runtime_cg1_hierarchies(cg->root);
@@ -765,12 +750,11 @@ int runtime_cgroup_enter_subs(const struct runtime_cgroup *cg, const struct runt
                         return sb_err_set(err, ENOMEM, "cgroup enter");
         }
         /* Every controller named must be one of the container's. */
-        for (size_t i = 0; i < s->count; i++) {
-                used[i] = s->items[i].controller[0] == '\0';
-                for (size_t k = 0; !used[i] && h != NULL && h[k] != NULL; k++)
-                        used[i] = strcmp(h[k], "unified") != 0 &&
-                                  runtime_cg_has_token(h[k], s->items[i].controller);
-                if (!used[i]) {
+        for (size_t i = 0; rc == 0 && i < s->count; i++) {
+                bool found = s->items[i].controller[0] == '\0';
+                for (size_t k = 0; !found && h != NULL && h[k] != NULL; k++)
+                        found = runtime_cg_has_token(h[k], s->items[i].controller);
+                if (!found)
                         rc = sb_err_set(err, 0,
                                         "--cgroup: controller `%s`: the container has no such "
                                         "cgroup v1 hierarchy%s",
@@ -779,12 +763,11 @@ int runtime_cgroup_enter_subs(const struct runtime_cgroup *cg, const struct runt
                                             ? " (on cgroup v2, give a single path without a "
                                               "controller)"
                                             : "");
-                        break;
-                }
         }
+        /* The v1 hierarchies (runtime_cg1_hierarchies lists no cgroup2
+         * mount), then the cgroup2 one: all of it on v2, "unified" on
+         * hybrid hosts. */
         for (size_t k = 0; rc == 0 && h != NULL && h[k] != NULL; k++) {
-                if (strcmp(h[k], "unified") == 0)
-                        continue; /* below, as on hybrid hosts */
                 dir_of(cg, h[k], dir);
                 if (runtime_cgroup_sub_for(s, h[k], &sub, err) < 0 ||
                     enter_sub(dir, sub, num, err) < 0)

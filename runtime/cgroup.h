@@ -68,8 +68,9 @@ int runtime_cgroup_subs_parse(const char *const *args, size_t n, struct runtime_
 int runtime_cgroup_sub_for(const struct runtime_cgroup_subs *s, const char *hier, const char **path,
                            struct sb_err *err);
 /* Moves pid into the sub-cgroups `s` asks for (each must exist), and into
- * the container's cgroup in the other hierarchies. A controller that names
- * no hierarchy of the container is an error. */
+ * the container's cgroup in the other hierarchies (all of them when `s` is
+ * NULL: runtime_cgroup_enter). A controller that names no hierarchy of the
+ * container is an error. */
 int runtime_cgroup_enter_subs(const struct runtime_cgroup *cg, const struct runtime_cgroup_subs *s,
                               pid_t pid, struct sb_err *err);
 void runtime_cgroup_subs_free(struct runtime_cgroup_subs *s);

@@ -332,7 +332,7 @@ static int run(struct sb_global *g, int argc, char **argv)
                 cg.root = (char *)"/sys/fs/cgroup";
                 cg.path = st.cgroup_path;
                 o.cgroup = &cg;
-                o.cgroup_subs = subs.count > 0 ? &subs : NULL;
+                o.cgroup_subs = &subs;
         } else if (subs.count > 0) {
                 sb_err_set(&err, 0, "--cgroup: the container has no cgroup");
                 goto fail;

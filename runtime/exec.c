@@ -194,10 +194,8 @@ int runtime_exec(const struct sb_global *g, const struct runtime_exec_opts *o,
                         close(con[0]);
                 if (o->cgroup != NULL) {
                         struct sb_err e2;
-                        if ((o->cgroup_subs != NULL
-                                 ? runtime_cgroup_enter_subs(o->cgroup, o->cgroup_subs, getpid(),
-                                                             &e2)
-                                 : runtime_cgroup_enter(o->cgroup, getpid(), &e2)) < 0) {
+                        if (runtime_cgroup_enter_subs(o->cgroup, o->cgroup_subs, getpid(), &e2) <
+                            0) {
                                 dprintf(rep[1], "%s", e2.msg); /* "cgroup: move pid ..." */
                                 _exit(127);
                         }

@@ -17,7 +17,7 @@ struct runtime_exec_opts {
         bool detach;
         int preserve_fds;
         const struct runtime_cgroup *cgroup;           /* the container's cgroup to join, or NULL */
-        const struct runtime_cgroup_subs *cgroup_subs; /* --cgroup, or NULL */
+        const struct runtime_cgroup_subs *cgroup_subs; /* --cgroup (may be empty), or NULL */
         const struct runtime_confinement *conf; /* the container's profile and sentry, or NULL */
 };
 
