@@ -588,6 +588,7 @@ int policy_compile_oci(const struct policy_profile *p, struct policy_seccomp *ou
         else
                 kernel_action(&p->default_verdict, &def_a, &def_e);
         b.s.present = true;
+        b.s.foreign_to_listener = true;
         b.s.default_action = def_a;
         if (def_a == OCI_SCMP_ACT_ERRNO) {
                 b.s.has_default_errno_ret = true;
@@ -701,6 +702,17 @@ fail:
         free(names);
         builder_free(&b);
         return rc;
+}
+
+void policy_seccomp_drop_arch(struct policy_seccomp *s, const char *oci_arch)
+{
+        struct oci_string_list *l = &s->s.architectures;
+        size_t kept = 0;
+
+        for (size_t i = 0; i < l->count; i++)
+                if (strcmp(l->items[i], oci_arch) != 0)
+                        l->items[kept++] = l->items[i]; /* borrowed from the profile */
+        l->count = kept;
 }
 
 /* ---- table queries (the sentry's side) ---- */

@@ -20,7 +20,10 @@
  *  - seccomp(SECCOMP_SET_MODE_FILTER, flags with SECCOMP_FILTER_FLAG_NEW_LISTENER)
  *    is always refused with EPERM when the profile otherwise lets seccomp()
  *    through: a workload with its own listener would receive the
- *    notifications meant for the sentry (the kernel picks the newest).
+ *    notifications meant for the sentry (the kernel picks the newest);
+ *  - the calls of an architecture the filter does not cover go to the
+ *    sentry (refused and recorded) when the filter routes anything, instead
+ *    of killing the thread (oci_seccomp.foreign_to_listener).
  * The filter is built with runtime_seccomp_compile() (the OCI path), so both
  * filters share one translation to libseccomp. `filter` may be NULL (tables
  * only); else *filter owns the context: free with runtime_seccomp_release().
@@ -39,6 +42,11 @@ struct policy_seccomp {
 int policy_compile_oci(const struct policy_profile *eff, struct policy_seccomp *out,
                        struct policy_tables *tables, struct sb_err *err);
 void policy_seccomp_free(struct policy_seccomp *s);
+
+/* Leaves architecture `oci_arch` ("SCMP_ARCH_X32") out of the filter. A
+ * profile's filter sends the calls of an architecture it leaves out to the
+ * sentry (oci_seccomp.foreign_to_listener), which refuses and records them. */
+void policy_seccomp_drop_arch(struct policy_seccomp *s, const char *oci_arch);
 
 /* True for the syscalls the runtime's init makes between loading the filter
  * and execve (handing the listener over, waiting for the go): a default that

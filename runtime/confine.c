@@ -67,6 +67,13 @@ int runtime_confinement_compile(const char *ref, const struct oci_config *cfg,
         if (policy_compile_oci(&c->eff, &ps, &c->tables, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", ref);
         c->have_tables = true;
+        /* Where the kernel has no x32 ABI (or has it disabled), an x32 call
+         * can only fail (ENOSYS): the filter leaves x32 out (a quarter of
+         * the program, and of its load time), and such calls go to the
+         * sentry as calls of a foreign architecture, refused and recorded. */
+        if (ps.s.foreign_to_listener && oci_seccomp_uses_notify(&ps.s) &&
+            !runtime_kernel_runs_x32())
+                policy_seccomp_drop_arch(&ps, "SCMP_ARCH_X32");
         if (cfg->linux_.seccomp.present) {
                 c->tables.config_errno = calloc(c->tables.n_entries, sizeof(int));
                 if (c->tables.config_errno == NULL) {

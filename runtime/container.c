@@ -160,18 +160,6 @@ static void kill_and_reap(pid_t pid, uint64_t start_time)
                 close(pfd);
 }
 
-static bool seccomp_uses_notify(const struct oci_seccomp *s)
-{
-        if (!s->present)
-                return false;
-        if (s->default_action == OCI_SCMP_ACT_NOTIFY)
-                return true;
-        for (size_t i = 0; i < s->n_syscalls; i++)
-                if (s->syscalls[i].action == OCI_SCMP_ACT_NOTIFY)
-                        return true;
-        return false;
-}
-
 /* --audit-enforce: the audit's findings at or above `sev` refuse the container. */
 static int enforce_audit(const char *sev, const struct oci_config *cfg, struct sb_err *err)
 {
@@ -567,7 +555,7 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         if (runtime_confinement_compile(profile_ref, &cfg, &conf, err) < 0 ||
             runtime_confinement_prepare_oci(&cfg, &conf, err) < 0)
                 goto out;
-        if (conf.routes && seccomp_uses_notify(&cfg.linux_.seccomp)) {
+        if (conf.routes && oci_seccomp_uses_notify(&cfg.linux_.seccomp)) {
                 /* The kernel allows one seccomp listener per process. */
                 sb_err_set(err, 0,
                            "config.json: .linux.seccomp uses SCMP_ACT_NOTIFY (listenerPath) and "

@@ -354,6 +354,11 @@ struct oci_seccomp {
         char *listener_metadata;
         struct oci_seccomp_syscall *syscalls;
         size_t n_syscalls;
+        /* Not OCI (sandbox's profile filters): the calls of an architecture
+         * the filter leaves out go to the listener (libseccomp's bad-arch
+         * action SCMP_ACT_NOTIFY) instead of killing the thread, when the
+         * filter has SCMP_ACT_NOTIFY rules. */
+        bool foreign_to_listener;
 };
 
 struct oci_personality {
@@ -421,6 +426,8 @@ void oci_config_free(struct oci_config *cfg);
 const char *oci_ns_type_name(enum oci_ns_type t); /* "pid", "network", ... */
 int oci_ns_type_from_name(const char *name, enum oci_ns_type *out);
 const char *oci_seccomp_action_name(enum oci_seccomp_action a);
+/* Whether a present section has SCMP_ACT_NOTIFY rules (or default). */
+bool oci_seccomp_uses_notify(const struct oci_seccomp *s);
 const char *oci_hook_kind_name(enum oci_hook_kind k); /* "prestart", "createRuntime", ... */
 const struct oci_namespace *oci_config_namespace(const struct oci_config *cfg, enum oci_ns_type t);
 

@@ -42,6 +42,18 @@ const char *oci_seccomp_action_name(enum oci_seccomp_action a)
         return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "unknown";
 }
 
+bool oci_seccomp_uses_notify(const struct oci_seccomp *s)
+{
+        if (!s->present)
+                return false;
+        if (s->default_action == OCI_SCMP_ACT_NOTIFY)
+                return true;
+        for (size_t i = 0; i < s->n_syscalls; i++)
+                if (s->syscalls[i].action == OCI_SCMP_ACT_NOTIFY)
+                        return true;
+        return false;
+}
+
 const char *oci_hook_kind_name(enum oci_hook_kind k)
 {
         static const char *const names[OCI_HOOK_NKINDS] = {

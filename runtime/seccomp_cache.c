@@ -94,6 +94,8 @@ char *runtime_seccomp_key(const struct oci_seccomp *s, size_t *len)
         put_list(&k, &s->architectures);
         sb_bytes_put(&k, "\nflags ", 7);
         put_list(&k, &s->flags);
+        const char *foreign = s->foreign_to_listener ? "\nforeign notify" : "\nforeign kill";
+        sb_bytes_put(&k, foreign, strlen(foreign));
         sb_bytes_put(&k, "\nsyscalls ", 10);
         put_u64(&k, s->n_syscalls);
         put_c(&k, '\n');

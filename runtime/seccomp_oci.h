@@ -76,6 +76,12 @@ int runtime_seccomp_send_listener(const char *listener_path, int notify_fd,
                                   const char *state_json_without_fds, pid_t pid,
                                   const char *metadata, struct sb_err *err);
 
+/* Whether the processes this runtime starts can make x32 system calls: the
+ * kernel has the x32 ABI and it is enabled (one probing syscall). Assumed
+ * true when this process is itself under a seccomp filter (the probe could
+ * be killed there); false on architectures other than x86_64. */
+bool runtime_kernel_runs_x32(void);
+
 /* Pure helpers, exposed for tests and for `features`. */
 /* The libseccomp action for an OCI action (errnoRet used by ERRNO/TRACE). */
 int runtime_seccomp_action(enum oci_seccomp_action a, bool has_errno_ret, uint32_t errno_ret,

@@ -367,7 +367,11 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
         r.status = &s->status;
         r.have_how = r.have_path = r.have_proc = r.continued = false;
         memset(r.have_str, 0, sizeof(r.have_str));
-        if (s->req->data.arch == s->native_arch) {
+        /* An x32 call comes with the native audit arch and the x32 bit in
+         * its number: the tables do not index it, so it is foreign too. */
+        bool native = s->req->data.arch == s->native_arch && s->req->data.nr >= 0 &&
+                      s->req->data.nr < POLICY_SYSCALL_NR_MAX;
+        if (native) {
                 r.name = policy_syscall_name(s->req->data.nr);
                 r.desc = sentry_syscall_desc_nr(s->req->data.nr);
         } else {
@@ -377,7 +381,7 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
         r.rule = NULL;
         sentry_status_cache_heard(&s->status, (pid_t)s->req->pid);
         const char *observed = identity_call(s, s->req);
-        if (observed != NULL && s->req->data.arch != s->native_arch) {
+        if (observed != NULL && !native) {
                 /* Observed on another architecture, whose numbers the tables
                  * do not index: the profile allows it, unless the container's
                  * own seccomp section refuses it (by name). */
@@ -388,7 +392,7 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
                         return respond(s, &r, -refused[nr], 0);
                 return respond(s, &r, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
         }
-        if (s->req->data.arch == s->native_arch) {
+        if (native) {
                 if (s->cfg->policy != NULL) {
                         uint64_t args[6];
                         for (int i = 0; i < 6; i++)

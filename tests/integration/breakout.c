@@ -481,6 +481,9 @@ int main(int argc, char **argv)
                 rc = syscall(SYS_personality, 0x0040000UL);
         } else if (strcmp(a, "chroot") == 0) {
                 rc = syscall(SYS_chroot, "/");
+        } else if (strcmp(a, "x32_getpid") == 0) {
+                /* getpid of the x32 ABI: the x32 bit on the same number */
+                rc = syscall(__X32_SYSCALL_BIT | SYS_getpid);
         } else if (strcmp(a, "seccomp_listener") == 0) {
                 /* the bypass: our own listener would get the sentry's notifications */
                 struct sock_filter f[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};

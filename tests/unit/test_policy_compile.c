@@ -122,7 +122,8 @@ Test(policy_compile, exact_filter_small_profile)
                          "      if ($a2.lo32 & 0x00000003 == 0)\n"
                          "        action ALLOW;\n"
                          "  action ERRNO(1);\n"
-                         "action KILL;\n",
+                         /* another architecture's calls: to the sentry */
+                         "action 0x7fc00000;\n",
                          "got:\n%s", rules);
         cr_assert(runtime_seccomp_has_notify(ctx));
         free(rules);
@@ -503,6 +504,40 @@ Test(policy_compile, root_kept_only_when_every_root_change_is_seen)
         cr_assert_eq(policy_compile(&p, NULL, &t, &e), 0, "%s", e.msg);
         cr_assert(t.identity_kept && t.root_kept);
         policy_tables_free(&t);
+        policy_profile_free(&p);
+}
+
+Test(policy_shipped, default_without_x32_routes_foreign_calls)
+{
+        struct policy_profile p;
+        struct policy_tables t;
+        struct policy_seccomp ps;
+        struct sb_err e = {0};
+
+        load_shipped("default", &p, &t);
+        policy_tables_free(&t);
+        cr_assert_eq(policy_compile_oci(&p, &ps, NULL, &e), 0, "%s", e.msg);
+        cr_assert(ps.s.foreign_to_listener);
+        cr_assert_eq(ps.s.architectures.count, 3);
+        policy_seccomp_drop_arch(&ps, "SCMP_ARCH_X32");
+        cr_assert_eq(ps.s.architectures.count, 2);
+        cr_assert_str_eq(ps.s.architectures.items[0], "SCMP_ARCH_X86_64");
+        cr_assert_str_eq(ps.s.architectures.items[1], "SCMP_ARCH_X86");
+        policy_seccomp_drop_arch(&ps, "SCMP_ARCH_X32"); /* not there: nothing changes */
+        cr_assert_eq(ps.s.architectures.count, 2);
+
+        scmp_filter_ctx ctx = NULL;
+        cr_assert_eq(runtime_seccomp_compile(&ps.s, &ctx, &e), 0, "%s", e.msg);
+        char *text = pfc(ctx);
+        cr_assert_null(strstr(text, "filter for arch x32"), "%s", text);
+        cr_assert_not_null(strstr(text, "filter for arch x86 "), "%s", text);
+        /* x32 calls (x86_64's audit arch with the x32 bit) and i386 calls of
+         * a filter without x86: to the sentry, as libseccomp's bad-arch action */
+        cr_assert_not_null(strstr(text, "# invalid architecture action\naction 0x7fc00000;"), "%s",
+                           text);
+        free(text);
+        runtime_seccomp_release(ctx);
+        policy_seccomp_free(&ps);
         policy_profile_free(&p);
 }
 

@@ -72,6 +72,7 @@ Test(seccomp_cache, key_covers_every_field)
         CHANGED((sample.has_default_errno_ret = true, sample.default_errno_ret = 0));
         CHANGED(sample.architectures.count = 1);
         CHANGED(sample.flags = LIST("SECCOMP_FILTER_FLAG_LOG"));
+        CHANGED(sample.foreign_to_listener = true);
         CHANGED(sample.n_syscalls = 1);
         CHANGED(calls[0].action = OCI_SCMP_ACT_KILL);
         CHANGED(calls[0].errno_ret = 2);

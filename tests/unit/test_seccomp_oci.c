@@ -236,6 +236,61 @@ Test(seccomp_oci, architectures)
         free(text);
 }
 
+/* The filter's last line: the action for a call of an architecture it
+ * leaves out. */
+static const char *bad_arch_action(const char *pfc)
+{
+        const char *last = strstr(pfc, "# invalid architecture action\n");
+
+        cr_assert_not_null(last, "%s", pfc);
+        return last + strlen("# invalid architecture action\n");
+}
+
+Test(seccomp_oci, foreign_calls_go_to_the_listener_only_when_asked_and_routed)
+{
+        struct oci_seccomp_syscall routed[] = {
+            {.names = LIST("mount"), .action = OCI_SCMP_ACT_NOTIFY}};
+        struct oci_seccomp s = {.present = true,
+                                .default_action = OCI_SCMP_ACT_ALLOW,
+                                .architectures = LIST("SCMP_ARCH_X86_64", "SCMP_ARCH_X86")};
+        char *text = compile_pfc(&s);
+
+        /* libseccomp's own default: the thread is killed */
+        cr_assert(strncmp(bad_arch_action(text), "action KILL;", 12) == 0, "%s", text);
+        free(text);
+        s.foreign_to_listener = true; /* but nothing is routed: no listener */
+        text = compile_pfc(&s);
+        cr_assert(strncmp(bad_arch_action(text), "action KILL;", 12) == 0, "%s", text);
+        free(text);
+        s.syscalls = routed;
+        s.n_syscalls = 1;
+        text = compile_pfc(&s);
+        /* libseccomp 2.5 prints SCMP_ACT_NOTIFY as its value */
+        cr_assert(strncmp(bad_arch_action(text), "action 0x7fc00000;", 18) == 0, "%s", text);
+        free(text);
+}
+
+/* The probe against the same call made by a child (which a filter of its
+ * own could kill without harm). */
+Test(seccomp_oci, kernel_runs_x32_as_a_child_finds)
+{
+#if defined(__x86_64__)
+        if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0) {
+                cr_assert(runtime_kernel_runs_x32(), "assumed under a filter");
+                return;
+        }
+        pid_t pid = fork();
+        if (pid == 0)
+                _exit(syscall(__X32_SYSCALL_BIT | __NR_getpid) >= 0 ? 0 : 1);
+        int status;
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert(WIFEXITED(status));
+        cr_assert_eq(runtime_kernel_runs_x32(), WEXITSTATUS(status) == 0);
+#else
+        cr_assert_not(runtime_kernel_runs_x32());
+#endif
+}
+
 Test(seccomp_oci, bad_arch_is_rejected)
 {
         struct oci_seccomp s = {.present = true,
