@@ -36,9 +36,7 @@ const char *runtime_profile_select(const struct sb_global *g, const struct oci_c
         return "default";
 }
 
-int runtime_confinement_resolve(const char *ref, const struct oci_config *cfg, bool check_bounds,
-                                struct runtime_confinement *c, struct sb_diags *diags,
-                                struct sb_err *err)
+int runtime_confinement_find(const char *ref, struct runtime_confinement *c, struct sb_err *err)
 {
         memset(c, 0, sizeof(*c));
         c->sentry_conn = -1;
@@ -46,6 +44,13 @@ int runtime_confinement_resolve(const char *ref, const struct oci_config *cfg, b
          * container; there is no unconfined fallback. */
         if (policy_profile_find(ref, NULL, &c->profile_path, err) < 0)
                 return sb_err_prefix(err, "profile");
+        return 0;
+}
+
+int runtime_confinement_resolve(const char *ref, const struct oci_config *cfg, bool check_bounds,
+                                struct runtime_confinement *c, struct sb_diags *diags,
+                                struct sb_err *err)
+{
         if (runtime_profile_resolve(c->profile_path, &c->eff, diags, err) < 0)
                 return sb_err_prefix(err, "profile `%s`", ref);
         c->have_profile = true;
@@ -95,7 +100,8 @@ int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, b
                                 struct runtime_confinement *c, struct sb_diags *diags,
                                 struct sb_err *err)
 {
-        if (runtime_confinement_resolve(ref, cfg, check_bounds, c, diags, err) < 0)
+        if (runtime_confinement_find(ref, c, err) < 0 ||
+            runtime_confinement_resolve(ref, cfg, check_bounds, c, diags, err) < 0)
                 return -1;
         return runtime_confinement_compile(ref, cfg, c, err);
 }

@@ -37,13 +37,15 @@ struct runtime_confinement {
 const char *runtime_profile_select(const struct sb_global *g, const struct oci_config *cfg);
 
 /* Resolves and compiles `ref`; with check_bounds, also refuses a config
- * that exceeds the profile's bounds (every problem in diags). The two
- * halves below, in this order. */
+ * that exceeds the profile's bounds (every problem in diags). The three
+ * steps below, in this order. */
 int runtime_confinement_prepare(const char *ref, const struct oci_config *cfg, bool check_bounds,
                                 struct runtime_confinement *c, struct sb_diags *diags,
                                 struct sb_err *err);
-/* The profile `ref`, resolved (c->eff), and the bounds check: what may
- * refuse a container before anything of it is made. */
+/* Where the profile `ref` is (c->profile_path); c is reset first. */
+int runtime_confinement_find(const char *ref, struct runtime_confinement *c, struct sb_err *err);
+/* The profile found, resolved (c->eff), and the bounds check: what may
+ * refuse a container. `create` does this while the init sets up. */
 int runtime_confinement_resolve(const char *ref, const struct oci_config *cfg, bool check_bounds,
                                 struct runtime_confinement *c, struct sb_diags *diags,
                                 struct sb_err *err);

@@ -270,6 +270,27 @@ static void warn_without_ptrace(void)
                         "a container process of another uid will fail with EACCES");
 }
 
+/* The profile resolved and its bounds checked; a refusal is recorded. */
+static int resolve_profile(const struct sb_global *g, const char *id, const char *bundle,
+                           const char *profile_ref, const struct oci_config *cfg,
+                           struct runtime_confinement *conf, struct sb_diags *diags,
+                           struct sb_err *err)
+{
+        if (runtime_confinement_resolve(profile_ref, cfg, true, conf, diags, err) == 0)
+                return 0;
+        for (size_t i = 0; i + 1 < diags->count; i++)
+                sb_error("%s", diags->items[i]);
+        if (conf->refused) {
+                char why[4096] = "";
+                size_t off = 0;
+                for (size_t i = 0; i < diags->count && off < sizeof(why) - 1; i++)
+                        off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s", i ? "; " : "",
+                                                diags->items[i]);
+                record_refusal(g, id, bundle, conf->eff.name, "profile-bounds", why);
+        }
+        return -1;
+}
+
 /* The container's sentry, for a profile that routes calls; recorded in the
  * state at once, so that `delete --force` finds it whatever happens next. */
 static int start_sentry(const struct sb_global *g, const struct runtime_create_opts *opts,
@@ -404,26 +425,16 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
         }
         if (resolve_paths(opts, &cfg, bundle, rootfs, err) < 0)
                 goto out;
-        /* Refusals come before anything is made. */
+        /* The audit's refusals come before anything is made; the profile's
+         * bounds are checked once the init exists (resolve_profile). */
         if (g->audit_enforce != NULL && enforce_audit(g->audit_enforce, &cfg, err) < 0) {
                 record_refusal(g, opts->id, bundle, runtime_profile_select(g, &cfg),
                                "audit-enforce", err->msg);
                 goto out;
         }
         profile_ref = runtime_profile_select(g, &cfg);
-        if (runtime_confinement_resolve(profile_ref, &cfg, true, &conf, &diags, err) < 0) {
-                for (size_t i = 0; i + 1 < diags.count; i++)
-                        sb_error("%s", diags.items[i]);
-                if (conf.refused) {
-                        char why[4096] = "";
-                        size_t off = 0;
-                        for (size_t i = 0; i < diags.count && off < sizeof(why) - 1; i++)
-                                off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s",
-                                                        i ? "; " : "", diags.items[i]);
-                        record_refusal(g, opts->id, bundle, conf.eff.name, "profile-bounds", why);
-                }
+        if (runtime_confinement_find(profile_ref, &conf, err) < 0)
                 goto out;
-        }
         if (runtime_state_dir_create(g->root, opts->id, err) < 0)
                 goto out;
         dir_made = true;
@@ -550,8 +561,12 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 sb_err_set(err, errno, "sync with container init");
                 goto out;
         }
-        /* The filters are compiled while the init sets the container up; it
-         * asks for them (SYNC_CONFINE) before it is ready. */
+        /* The profile is resolved, checked against the config and compiled
+         * while the init sets the container up (it asks for the filters,
+         * SYNC_CONFINE, before it is ready); a refusal comes before any
+         * hook runs and leaves nothing behind (the cleanup below). */
+        if (resolve_profile(g, opts->id, bundle, profile_ref, &cfg, &conf, &diags, err) < 0)
+                goto out;
         if (runtime_confinement_compile(profile_ref, &cfg, &conf, err) < 0 ||
             runtime_confinement_prepare_oci(&cfg, &conf, err) < 0)
                 goto out;

@@ -45,6 +45,26 @@ test_strict_refuses_pid_host_with_event() {
 	refusal_event pf-pidhost profile-bounds "pid namespace must be private" strict
 }
 
+# A profile that cannot be used fails the create, whether it is missing
+# (found before anything is made) or broken (read while the init sets up):
+# the error names the file, line and column, and nothing is left behind.
+test_broken_profile_fails_create_and_leaves_nothing() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	printf '{"name": "broken",\n "defaultAction": "errno",\n "rules": [{"names": ["mout"], "action": "allow"}]}\n' \
+		>"$BUNDLE/broken.json"
+	local before err
+	before=$(snapshot_host)
+	err=$(sb --profile "$BUNDLE/broken.json" run pf-broken 2>&1 </dev/null)
+	[ $? -ne 0 ] || fail "a broken profile was accepted" || return 1
+	assert_contains "$err" "$BUNDLE/broken.json:3:" || return 1
+	assert_contains "$err" "mout" || return 1
+	err=$(sb --profile "$BUNDLE/missing.json" run pf-missing 2>&1 </dev/null)
+	[ $? -ne 0 ] || fail "a missing profile was accepted" || return 1
+	assert_contains "$err" "missing.json" || return 1
+	[ ! -e "$SB_ROOT/pf-broken" ] && [ ! -e "$SB_ROOT/pf-missing" ] || fail "state left" || return 1
+	assert_no_leftovers "$before" "left behind"
+}
+
 test_strict_refuses_added_capability() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	config_edit "$BUNDLE" 'c["process"]["capabilities"]["bounding"].append("CAP_SYS_ADMIN")'
