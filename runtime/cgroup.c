@@ -504,7 +504,7 @@ int runtime_cgroup_create(const char *root, const char *path, const struct oci_r
         if (runtime_cgroup_detect(root, &mode, err) < 0)
                 return -1;
         if (mode == RUNTIME_CGROUP_V2) {
-                rc = runtime_cg2_create(root, path, res, true, &c, err);
+                rc = runtime_cg2_create(root, path, res, &c, err);
         } else {
                 rc = runtime_cg1_create(root, path, res, &c, err);
                 if (rc == 0 && mode == RUNTIME_CGROUP_HYBRID) {
@@ -794,7 +794,16 @@ int runtime_cgroup_update(const struct runtime_cgroup *cg, const struct oci_reso
                         return sb_err_set(err, errno, "cgroup: `%s`", d);
                 return runtime_cg2_apply(cg->root, cg->path, res, err);
         }
-        return runtime_cg1_apply(cg->root, cg->path, res, false, err);
+        return runtime_cg1_apply(cg->root, cg->path, res, err);
+}
+
+int runtime_cgroup_set_devices(const struct runtime_cgroup *cg, const struct oci_resources *res,
+                               struct sb_err *err)
+{
+        int rc = cg->mode == RUNTIME_CGROUP_V2 ? runtime_cg2_devices(cg->root, cg->path, res, err)
+                                               : runtime_cg1_devices(cg->root, cg->path, res, err);
+
+        return rc < 0 ? sb_err_prefix(err, "cgroup %s", cg->path) : 0;
 }
 
 /* The v1 hierarchy that lists the container's processes. */

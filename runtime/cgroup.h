@@ -38,9 +38,16 @@ int runtime_cgroup_resolve_path(const char *cgroups_path, const char *id, bool s
                                 const char *own_cgroup, char **out, struct sb_err *err);
 
 /* Creates the cgroup (all hierarchies on v1/hybrid), applies `res` (may be
- * NULL) and fills cg. On failure nothing is left behind. */
+ * NULL) but its device rules, and fills cg. On failure nothing is left
+ * behind. */
 int runtime_cgroup_create(const char *root, const char *path, const struct oci_resources *res,
                           struct runtime_cgroup *cg, struct sb_err *err);
+/* The device rules of `res` (may be NULL), with runc's always-allowed
+ * devices: the device program on v2, devices.deny/allow on v1. `create`
+ * sets them while the init sets up, before any hook runs (as runc, which
+ * sets the cgroup's resources when the init asks for the hooks). */
+int runtime_cgroup_set_devices(const struct runtime_cgroup *cg, const struct oci_resources *res,
+                               struct sb_err *err);
 /* Moves pid into the cgroup (every hierarchy). */
 int runtime_cgroup_enter(const struct runtime_cgroup *cg, pid_t pid, struct sb_err *err);
 

@@ -37,7 +37,11 @@ void runtime_cg_nap(void);
 
 /* v2 (dir = the cgroup2 mount under which path lives). */
 int runtime_cg2_create(const char *mnt, const char *path, const struct oci_resources *res,
-                       bool devices, struct runtime_cg_created *c, struct sb_err *err);
+                       struct runtime_cg_created *c, struct sb_err *err);
+/* The device rules (with runc's always-allowed ones) as the cgroup's
+ * device program. */
+int runtime_cg2_devices(const char *mnt, const char *path, const struct oci_resources *res,
+                        struct sb_err *err);
 int runtime_cg2_apply(const char *mnt, const char *path, const struct oci_resources *res,
                       struct sb_err *err);
 int runtime_cg2_freeze(const char *dir, bool frozen, struct sb_err *err);
@@ -52,7 +56,11 @@ json_t *runtime_cg2_stats(const char *dir);
 int runtime_cg1_create(const char *root, const char *path, const struct oci_resources *res,
                        struct runtime_cg_created *c, struct sb_err *err);
 int runtime_cg1_apply(const char *root, const char *path, const struct oci_resources *res,
-                      bool devices, struct sb_err *err);
+                      struct sb_err *err);
+/* The device rules (runc's always-allowed ones too) through devices.deny
+ * and devices.allow of the devices hierarchy. */
+int runtime_cg1_devices(const char *root, const char *path, const struct oci_resources *res,
+                        struct sb_err *err);
 /* Hierarchy directory names under root (all v1 mounts), NULL-terminated, malloc'd. */
 char **runtime_cg1_hierarchies(const char *root);
 void runtime_cg1_hierarchies_free(char **h);

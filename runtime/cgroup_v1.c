@@ -157,7 +157,7 @@ static int find_write(const struct runtime_cgroup_plan *p, size_t from, const ch
 }
 
 int runtime_cg1_apply(const char *root, const char *path, const struct oci_resources *res,
-                      bool devices, struct sb_err *err)
+                      struct sb_err *err)
 {
         struct runtime_cgroup_plan plan;
         char base[PATH_MAX], dir[PATH_MAX];
@@ -198,17 +198,22 @@ int runtime_cg1_apply(const char *root, const char *path, const struct oci_resou
         }
         free(done);
         runtime_cgroup_plan_free(&plan);
-        if (rc == 0 && devices) {
-                if (ctl_base(root, "devices", base)) {
-                        snprintf(dir, sizeof(dir), "%s%s", base, path);
-                        rc = devices_apply(dir, res, err);
-                } else {
-                        sb_warn("cgroup: no devices controller under %s: device rules not "
-                                "enforced by the cgroup",
-                                root);
-                }
-        }
         return rc;
+}
+
+int runtime_cg1_devices(const char *root, const char *path, const struct oci_resources *res,
+                        struct sb_err *err)
+{
+        char base[PATH_MAX], dir[PATH_MAX];
+
+        if (!ctl_base(root, "devices", base)) {
+                sb_warn("cgroup: no devices controller under %s: device rules not enforced by "
+                        "the cgroup",
+                        root);
+                return 0;
+        }
+        snprintf(dir, sizeof(dir), "%s%s", base, path);
+        return devices_apply(dir, res, err);
 }
 
 int runtime_cg1_create(const char *root, const char *path, const struct oci_resources *res,
@@ -230,7 +235,7 @@ int runtime_cg1_create(const char *root, const char *path, const struct oci_reso
         }
         runtime_cg1_hierarchies_free(h);
         if (rc == 0)
-                rc = runtime_cg1_apply(root, path, res, true, err);
+                rc = runtime_cg1_apply(root, path, res, err);
         return rc;
 }
 

@@ -48,7 +48,7 @@ int runtime_cg2_apply(const char *mnt, const char *path, const struct oci_resour
 }
 
 int runtime_cg2_create(const char *mnt, const char *path, const struct oci_resources *res,
-                       bool devices, struct runtime_cg_created *c, struct sb_err *err)
+                       struct runtime_cg_created *c, struct sb_err *err)
 {
         char dir[PATH_MAX];
         size_t ml = strlen(mnt);
@@ -64,23 +64,26 @@ int runtime_cg2_create(const char *mnt, const char *path, const struct oci_resou
                 enable_controllers(dir);
                 *s = saved;
         }
-        if (runtime_cg2_apply(mnt, path, res, err) < 0)
+        return runtime_cg2_apply(mnt, path, res, err);
+}
+
+int runtime_cg2_devices(const char *mnt, const char *path, const struct oci_resources *res,
+                        struct sb_err *err)
+{
+        struct oci_device_cgroup_rule *rules = NULL;
+        size_t n = 0;
+        char dir[PATH_MAX];
+
+        snprintf(dir, sizeof(dir), "%s%s", mnt, path);
+        _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return sb_err_set(err, errno, "cgroup: open `%s`", dir);
+        if (runtime_cgroup_device_rules(res ? res->devices : NULL, res ? res->n_devices : 0, &rules,
+                                        &n, err) < 0)
                 return -1;
-        if (devices) {
-                struct oci_device_cgroup_rule *rules = NULL;
-                size_t n = 0;
-                _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (fd < 0)
-                        return sb_err_set(err, errno, "cgroup: open `%s`", dir);
-                if (runtime_cgroup_device_rules(res ? res->devices : NULL, res ? res->n_devices : 0,
-                                                &rules, &n, err) < 0)
-                        return -1;
-                int rc = runtime_cgroup_devices_bpf_attach(fd, rules, n, err);
-                free(rules);
-                if (rc < 0)
-                        return sb_err_prefix(err, "cgroup: devices");
-        }
-        return 0;
+        int rc = runtime_cgroup_devices_bpf_attach(fd, rules, n, err);
+        free(rules);
+        return rc < 0 ? sb_err_prefix(err, "cgroup: devices") : 0;
 }
 
 int runtime_cg2_freeze(const char *dir, bool frozen, struct sb_err *err)

@@ -323,6 +323,22 @@ test_device_rules_enforced() {
 	done
 }
 
+# The device rules hold before any hook runs (create sets them while the
+# init sets up): a createContainer hook, a child of the init and so in the
+# container's cgroup, cannot open the host's /dev/kmsg (c 1:11, not among
+# the default devices), which this shell can.
+test_device_rules_hold_for_hooks() {
+	make_bundle "$BUNDLE" || return 1
+	local l out="$BUNDLE/hook.out"
+	(exec 3</dev/kmsg) || fail "cannot open /dev/kmsg here" || return 1
+	config_edit "$BUNDLE" 'c["hooks"]={"createContainer":[{"path":"/bin/sh","args":["sh","-c","(exec 3</dev/kmsg) 2>/dev/null && echo kmsg-open >>'"$out"' || echo kmsg-denied >>'"$out"'"]}]}'
+	for l in $LAYOUTS; do
+		: >"$out"
+		(cd "$BUNDLE" && sbx $l run "cg-devhook-$l" </dev/null >/dev/null 2>&1) || fail "$l: run" || return 1
+		assert_eq kmsg-denied "$(cat "$out")" "$l: the hook's open of /dev/kmsg" || return 1
+	done
+}
+
 # init_cgroup LAYOUT PID: the init's cgroup path (the memory hierarchy's on v1)
 init_cgroup() {
 	if is_v2 "$1"; then
