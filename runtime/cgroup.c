@@ -800,10 +800,11 @@ int runtime_cgroup_update(const struct runtime_cgroup *cg, const struct oci_reso
 int runtime_cgroup_set_devices(const struct runtime_cgroup *cg, const struct oci_resources *res,
                                struct sb_err *err)
 {
-        int rc = cg->mode == RUNTIME_CGROUP_V2 ? runtime_cg2_devices(cg->root, cg->path, res, err)
-                                               : runtime_cg1_devices(cg->root, cg->path, res, err);
-
-        return rc < 0 ? sb_err_prefix(err, "cgroup %s", cg->path) : 0;
+        if (cg->mode != RUNTIME_CGROUP_V2)
+                return 0; /* written by runtime_cgroup_create */
+        if (runtime_cg2_devices(cg->root, cg->path, res, err) < 0)
+                return sb_err_prefix(err, "cgroup %s", cg->path);
+        return 0;
 }
 
 /* The v1 hierarchy that lists the container's processes. */

@@ -38,14 +38,17 @@ int runtime_cgroup_resolve_path(const char *cgroups_path, const char *id, bool s
                                 const char *own_cgroup, char **out, struct sb_err *err);
 
 /* Creates the cgroup (all hierarchies on v1/hybrid), applies `res` (may be
- * NULL) but its device rules, and fills cg. On failure nothing is left
- * behind. */
+ * NULL), on v2 but its device rules, and fills cg. On failure nothing is
+ * left behind. */
 int runtime_cgroup_create(const char *root, const char *path, const struct oci_resources *res,
                           struct runtime_cgroup *cg, struct sb_err *err);
-/* The device rules of `res` (may be NULL), with runc's always-allowed
- * devices: the device program on v2, devices.deny/allow on v1. `create`
- * sets them while the init sets up, before any hook runs (as runc, which
- * sets the cgroup's resources when the init asks for the hooks). */
+/* On v2, the device rules of `res` (may be NULL), with runc's
+ * always-allowed devices, as the cgroup's device program: one attach, so a
+ * process already in the cgroup never sees half of them. `create` sets it
+ * while the init sets up, before any hook runs (as runc, which sets the
+ * cgroup's resources when the init asks for the hooks). On v1 the rules are
+ * written by runtime_cgroup_create: devices.deny "a" and then each allow,
+ * whose gap would refuse the init's mknod of /dev/null. */
 int runtime_cgroup_set_devices(const struct runtime_cgroup *cg, const struct oci_resources *res,
                                struct sb_err *err);
 /* Moves pid into the cgroup (every hierarchy). */

@@ -58,7 +58,7 @@ int runtime_cg1_create(const char *root, const char *path, const struct oci_reso
 int runtime_cg1_apply(const char *root, const char *path, const struct oci_resources *res,
                       struct sb_err *err);
 /* The device rules (runc's always-allowed ones too) through devices.deny
- * and devices.allow of the devices hierarchy. */
+ * and devices.allow of the devices hierarchy (runtime_cg1_create). */
 int runtime_cg1_devices(const char *root, const char *path, const struct oci_resources *res,
                         struct sb_err *err);
 /* Hierarchy directory names under root (all v1 mounts), NULL-terminated, malloc'd. */

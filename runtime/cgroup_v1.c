@@ -236,6 +236,8 @@ int runtime_cg1_create(const char *root, const char *path, const struct oci_reso
         runtime_cg1_hierarchies_free(h);
         if (rc == 0)
                 rc = runtime_cg1_apply(root, path, res, err);
+        if (rc == 0)
+                rc = runtime_cg1_devices(root, path, res, err);
         return rc;
 }
 

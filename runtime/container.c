@@ -561,10 +561,9 @@ int runtime_create(const struct sb_global *g, struct runtime_create_opts *opts, 
                 sb_err_set(err, errno, "sync with container init");
                 goto out;
         }
-        /* The device rules (the device program on cgroup v2, whose
-         * verification is the longest step of the cgroup's set-up) while
-         * the init sets up too: before any hook runs, long before the
-         * container's process. */
+        /* On cgroup v2, the device program (its verification is the longest
+         * step of the cgroup's set-up) while the init sets up too: before
+         * any hook runs, long before the container's process. */
         if (runtime_cgroup_set_devices(
                 &cg, cfg.linux_.resources.present ? &cfg.linux_.resources : NULL, err) < 0) {
                 sb_err_prefix(err, "cgroup");
