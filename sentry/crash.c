@@ -4,10 +4,13 @@
  * local unwinder, then re-raises with the default action so the exit status
  * and core dump are the real ones.
  *
- * libunwind is loaded here, when the handler is installed in a sentry, not
- * linked: the runtime binary is exec'd twice for every container, and
- * libunwind (with liblzma) was loaded both times for a handler that only the
- * sentry installs. */
+ * libunwind is loaded here, not linked: the runtime binary is exec'd twice
+ * for every container, and libunwind (with liblzma) was loaded both times
+ * for a handler that only the sentry installs. Nor is it loaded when the
+ * handler is installed: mapping and relocating it was about a fifth of the
+ * sentry's CPU time for a short-lived container. The sentry loads it once it
+ * has been idle for a while (sentry_crash_handler_preload); a crash before
+ * that loads it in the handler. */
 #include "sentry/sentry.h"
 
 #define UNW_LOCAL_ONLY
@@ -104,6 +107,13 @@ static void crash_handler(int sig, siginfo_t *info, void *uctx)
         put(" at address ");
         put_num((uint64_t)(uintptr_t)info->si_addr, 16);
         put("\nbacktrace:\n");
+        if (unw.step == NULL) {
+                /* Not loaded yet. dlopen is not async-signal-safe: the sentry
+                 * is single-threaded, and should the load hang, the alarm
+                 * ends the process. */
+                alarm(5);
+                (void)unw_load();
+        }
         if (unw.step == NULL)
                 put("  (none: libunwind could not be loaded)\n");
         else if (unw.getcontext(&ctx) == 0 && unw.init_local(&cursor, &ctx) == 0) {
@@ -135,7 +145,6 @@ void sentry_crash_handler_install(int log_fd)
         struct sigaction sa;
 
         crash_fd = log_fd;
-        (void)unw_load();
         sigaltstack(&ss, NULL);
         memset(&sa, 0, sizeof(sa));
         sa.sa_sigaction = crash_handler;
@@ -144,4 +153,14 @@ void sentry_crash_handler_install(int log_fd)
         sigemptyset(&sa.sa_mask);
         for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
                 sigaction(sigs[i], &sa, NULL);
+}
+
+void sentry_crash_handler_preload(void)
+{
+        (void)unw_load();
+}
+
+bool sentry_crash_handler_loaded(void)
+{
+        return unw.step != NULL;
 }

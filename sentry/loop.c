@@ -21,6 +21,9 @@
 
 #define DEFAULT_WINDOW_MS 10000u
 #define DEFAULT_BURST     10u
+/* Idle this long, the sentry loads libunwind for its crash handler (not
+ * before: most containers are gone sooner, see crash.c). */
+#define PRELOAD_IDLE_MS 100
 
 static uint64_t now_ns(void)
 {
@@ -85,7 +88,7 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, int init_pidfd, 
             .cfg = cfg, .table = cfg->table, .control_fd = control_fd, .init_pidfd = init_pidfd};
         struct epoll_event evs[32];
         size_t n_listeners = 0;
-        bool control_open = true;
+        bool control_open = true, preloaded = false;
         int epfd = -1, rc = -1;
 
         if (sentry_events_open(
@@ -142,10 +145,16 @@ int sentry_run(const struct sentry_config *cfg, int control_fd, int init_pidfd, 
         while (control_open || n_listeners > 0 || n_conns > 0) {
                 int64_t due = sentry_ratelimit_next_due(&s.rl, now_ns());
                 int timeout = due < 0 ? -1 : (int)(due / 1000000) + 1;
+                if (!preloaded && (timeout < 0 || timeout > PRELOAD_IDLE_MS))
+                        timeout = PRELOAD_IDLE_MS;
                 int n = epoll_wait(epfd, evs, sizeof(evs) / sizeof(evs[0]), timeout);
                 if (n < 0 && errno != EINTR) {
                         sb_err_set(err, errno, "sentry: epoll_wait");
                         goto out;
+                }
+                if (n == 0 && !preloaded) {
+                        sentry_crash_handler_preload();
+                        preloaded = true;
                 }
                 for (int i = 0; i < n; i++) {
                         int fd = evs[i].data.fd;

@@ -82,5 +82,9 @@ void sentry_kill_init(const struct sentry_config *cfg, int init_pidfd);
  * (-1: stderr) from an alternate stack, then the signal is re-raised with
  * the default action. */
 void sentry_crash_handler_install(int log_fd);
+/* Loads libunwind ahead of a crash (the handler loads it otherwise); the
+ * sentry calls it once idle. */
+void sentry_crash_handler_preload(void);
+bool sentry_crash_handler_loaded(void);
 
 #endif
