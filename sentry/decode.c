@@ -2,6 +2,7 @@
 #include "sentry/decode.h"
 
 #include <fcntl.h>
+#include <seccomp.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -112,6 +113,27 @@ const struct sentry_syscall_desc *sentry_syscall_desc(const char *name)
                         if (strcmp(descs[i].name, name) == 0)
                                 return &descs[i];
         return &generic;
+}
+
+const char *sentry_call_abi(uint32_t audit_arch, int nr, char **name)
+{
+        static const char *const abis[] = {
+            "x86_64",    "x86",    "x32",      "arm",         "aarch64", "mips",        "mips64",
+            "mips64n32", "mipsel", "mipsel64", "mipsel64n32", "ppc",     "ppc64",       "ppc64le",
+            "s390",      "s390x",  "parisc",   "parisc64",    "riscv64", "loongarch64", NULL};
+        uint32_t token = audit_arch;
+
+        if (name != NULL)
+                *name = NULL;
+        if (audit_arch == SCMP_ARCH_X86_64 && nr >= 0 && (nr & 0x40000000) != 0)
+                token = SCMP_ARCH_X32; /* __X32_SYSCALL_BIT */
+        for (size_t i = 0; abis[i] != NULL; i++)
+                if (seccomp_arch_resolve_name(abis[i]) == token) {
+                        if (name != NULL)
+                                *name = seccomp_syscall_resolve_num_arch(token, nr);
+                        return abis[i];
+                }
+        return NULL;
 }
 
 const struct sentry_syscall_desc *sentry_syscall_desc_nr(int nr)

@@ -52,6 +52,13 @@ const struct sentry_syscall_desc *sentry_syscall_desc(const char *name);
 /* The same for a native syscall number (its name from policy_syscall_name),
  * remembered per number: the sentry's lookup for every request. */
 const struct sentry_syscall_desc *sentry_syscall_desc_nr(int nr);
+
+/* The ABI a call was made with, as libseccomp names architectures ("x86_64",
+ * "x86", "x32", "aarch64" ...; static, NULL when unknown): `audit_arch` is
+ * seccomp_data.arch; an x32 call comes with x86_64's and the x32 bit in
+ * `nr`. With `name` set, also the call's name on that ABI (malloc'd; NULL
+ * when libseccomp does not know it). */
+const char *sentry_call_abi(uint32_t audit_arch, int nr, char **name);
 /* Index of the decision path argument (first SENTRY_ARG_PATH), or -1. */
 int sentry_desc_path_arg(const struct sentry_syscall_desc *d);
 /* Index of the dirfd that the path is relative to, or -1 (relative to cwd). */

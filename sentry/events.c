@@ -80,9 +80,11 @@ json_t *sentry_event_json(const struct sentry_event *ev)
                          ev->container_id ? ev->container_id : "");
         else
                 snprintf(output, sizeof(output),
-                         "Sandbox sentry: %s %s%s%s (%s) by rule %s (container=%s proc=%s pid=%d "
-                         "exe=%s uid=%ld)",
-                         ev->decision, syscall, ev->path ? " path=" : "", ev->path ? ev->path : "",
+                         "Sandbox sentry: %s %s%s%s%s%s (%s) by rule %s (container=%s proc=%s "
+                         "pid=%d exe=%s uid=%ld)",
+                         ev->decision, syscall, ev->foreign ? " arch=" : "",
+                         ev->foreign && ev->arch ? ev->arch : (ev->foreign ? "?" : ""),
+                         ev->path ? " path=" : "", ev->path ? ev->path : "",
                          ev->result_unknown ? "let through" : result_name(ev),
                          ev->rule ? ev->rule : "", ev->container_id ? ev->container_id : "",
                          ev->comm ? ev->comm : "", (int)ev->pid, ev->exe ? ev->exe : "", ev->uid);
@@ -120,6 +122,7 @@ json_t *sentry_event_json(const struct sentry_event *ev)
         json_object_set_new(o, "profile", str_or_null(ev->profile));
         json_object_set_new(o, "syscall", json_string(syscall));
         json_object_set_new(o, "syscall_nr", json_integer(ev->nr));
+        json_object_set_new(o, "arch", str_or_null(ev->arch));
         json_object_set_new(o, "args", ev->args != NULL ? json_incref(ev->args) : json_object());
         json_object_set_new(o, "pid", json_integer(ev->pid));
         json_object_set_new(o, "ns_pid", ev->ns_pid > 0 ? json_integer(ev->ns_pid) : json_null());

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "runtime/cleanup.h"
 #include "runtime/log.h"
 #include "sentry/creds.h"
 
@@ -86,8 +87,13 @@ void sentry_record(struct sentry_state *s, struct sentry_request *r, struct poli
         ev.profile =
             s->cfg->profile_name ? s->cfg->profile_name : (s->table ? s->table->profile : NULL);
         ev.rule = r->rule && r->rule->name ? r->rule->name : "sentry-unknown-syscall";
-        ev.syscall = r->name;
+        /* A call of another ABI (x86 on x86_64, x32) is named by that ABI's
+         * table, its number being that ABI's. */
+        _cleanup_free_ char *abi_name = NULL;
         ev.nr = r->req->data.nr;
+        ev.arch = sentry_call_abi(r->req->data.arch, ev.nr, r->name ? NULL : &abi_name);
+        ev.foreign = ev.arch != sentry_call_abi(s->native_arch, 0, NULL);
+        ev.syscall = r->name ? r->name : abi_name;
         ev.path = r->have_path ? r->path : NULL;
         ev.pid = (pid_t)r->req->pid;
         ev.uid = ev.gid = -1;

@@ -293,7 +293,8 @@ test_breakout_default_profile_denies_and_records_each() {
 # An x32 call (x86_64's audit arch, the x32 bit on the number). Where the
 # kernel has no x32 ABI, the default profile's filter leaves x32 out and the
 # call goes to the sentry as a call of a foreign architecture: refused, one
-# event. Where it has one, the filter keeps its x32 section: getpid is allowed.
+# event that names it by the x32 ABI. Where it has one, the filter keeps its
+# x32 section: getpid is allowed.
 test_breakout_x32_call_goes_to_the_sentry() {
 	bk_bundle || return 1
 	local id="bk-x32-$$" off host out
@@ -318,6 +319,8 @@ with open(sys.argv[1], "rb") as f:
 mine = [e for e in evs if e.get("container_id") == sys.argv[3]]
 print(mine)
 ok = (len(mine) == 1 and mine[0].get("syscall_nr") == 0x40000000 + 39 and
+      mine[0].get("syscall") == "getpid" and mine[0].get("arch") == "x32" and
+      "deny getpid arch=x32 " in mine[0].get("output", "") and
       mine[0].get("decision") == "deny" and mine[0].get("errno_name") == "EPERM" and
       mine[0]["output_fields"].get("proc.cmdline") == "/breakout x32_getpid")
 sys.exit(0 if ok else 1)

@@ -1,5 +1,7 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <seccomp.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -34,6 +36,29 @@ Test(sentry_decode, description_by_number)
                 cr_assert_eq(sentry_syscall_desc_nr(1 << 20), generic);
         }
         cr_assert_str_eq(generic->name, "?");
+}
+
+/* The ABI of a call and its name there (x86_64's audit arch with the x32
+ * bit is x32). */
+Test(sentry_decode, call_abi)
+{
+        char *name = NULL;
+
+        cr_assert_str_eq(sentry_call_abi(SCMP_ARCH_X86_64, 39, &name), "x86_64");
+        cr_assert_str_eq(name, "getpid");
+        free(name);
+        cr_assert_str_eq(sentry_call_abi(SCMP_ARCH_X86, 11, &name), "x86");
+        cr_assert_str_eq(name, "execve");
+        free(name);
+        cr_assert_str_eq(sentry_call_abi(SCMP_ARCH_X86_64, 0x40000000 | 39, &name), "x32");
+        cr_assert_str_eq(name, "getpid");
+        free(name);
+        cr_assert_str_eq(sentry_call_abi(SCMP_ARCH_AARCH64, 172, NULL), "aarch64");
+        cr_assert_null(sentry_call_abi(0x1234, 1, &name));
+        cr_assert_null(name);
+        /* the same static name each time (events compare it) */
+        cr_assert_eq(sentry_call_abi(SCMP_ARCH_X86, 1, NULL),
+                     sentry_call_abi(SCMP_ARCH_X86, 2, NULL));
 }
 
 Test(sentry_decode, open_flags)

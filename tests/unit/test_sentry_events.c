@@ -37,6 +37,27 @@ static struct sentry_event sample(void)
         return ev;
 }
 
+/* A call of another ABI says which in `arch` and in `output`. */
+Test(sentry_events, foreign_abi_named)
+{
+        struct sentry_event ev = sample();
+        ev.syscall = "execve";
+        ev.nr = 11;
+        ev.arch = "x86";
+        ev.foreign = true;
+        char *line = sentry_event_format(&ev);
+        json_t *o = json_loads(line, 0, NULL);
+
+        cr_assert_not_null(o, "%s", line);
+        cr_assert_str_eq(json_string_value(json_object_get(o, "arch")), "x86");
+        cr_assert_str_eq(json_string_value(json_object_get(o, "syscall")), "execve");
+        cr_assert_not_null(
+            strstr(json_string_value(json_object_get(o, "output")), "deny execve arch=x86 "), "%s",
+            line);
+        json_decref(o);
+        free(line);
+}
+
 Test(sentry_events, time_format)
 {
         char b[64];
@@ -86,6 +107,8 @@ Test(sentry_events, format_fixed_event)
         cr_assert_str_eq(json_string_value(json_object_get(o, "profile")), "default");
         cr_assert_str_eq(json_string_value(json_object_get(o, "syscall")), "mkdirat");
         cr_assert_eq(json_integer_value(json_object_get(o, "syscall_nr")), 258);
+        cr_assert(json_is_null(json_object_get(o, "arch")), "no ABI given");
+        cr_assert_null(strstr(json_string_value(json_object_get(o, "output")), "arch="));
         cr_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "args"), "mode")),
                          "0755");
         cr_assert_eq(json_integer_value(json_object_get(o, "ns_pid")), 7);
