@@ -55,12 +55,9 @@ json_t *runtime_cg2_stats(const char *dir);
 /* v1 (root = "/sys/fs/cgroup"). */
 int runtime_cg1_create(const char *root, const char *path, const struct oci_resources *res,
                        struct runtime_cg_created *c, struct sb_err *err);
+/* `res` but its device rules, which runtime_cg1_create writes. */
 int runtime_cg1_apply(const char *root, const char *path, const struct oci_resources *res,
                       struct sb_err *err);
-/* The device rules (runc's always-allowed ones too) through devices.deny
- * and devices.allow of the devices hierarchy (runtime_cg1_create). */
-int runtime_cg1_devices(const char *root, const char *path, const struct oci_resources *res,
-                        struct sb_err *err);
 /* Hierarchy directory names under root (all v1 mounts), NULL-terminated, malloc'd. */
 char **runtime_cg1_hierarchies(const char *root);
 void runtime_cg1_hierarchies_free(char **h);

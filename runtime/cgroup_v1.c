@@ -201,8 +201,9 @@ int runtime_cg1_apply(const char *root, const char *path, const struct oci_resou
         return rc;
 }
 
-int runtime_cg1_devices(const char *root, const char *path, const struct oci_resources *res,
-                        struct sb_err *err)
+/* The device rules in the devices hierarchy, when there is one. */
+static int devices_set(const char *root, const char *path, const struct oci_resources *res,
+                       struct sb_err *err)
 {
         char base[PATH_MAX], dir[PATH_MAX];
 
@@ -237,7 +238,7 @@ int runtime_cg1_create(const char *root, const char *path, const struct oci_reso
         if (rc == 0)
                 rc = runtime_cg1_apply(root, path, res, err);
         if (rc == 0)
-                rc = runtime_cg1_devices(root, path, res, err);
+                rc = devices_set(root, path, res, err);
         return rc;
 }
 

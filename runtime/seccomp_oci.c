@@ -138,8 +138,7 @@ bool runtime_kernel_runs_x32(void)
         /* Under a seccomp filter of someone else's, the probe could be
          * killed (a filter without x32 kills such calls): assume x32 runs.
          * Without one, x32's getpid (the same number with the x32 bit) fails
-         * with ENOSYS
-         * where the kernel has no x32 ABI or has it disabled. */
+         * with ENOSYS where the kernel has no x32 ABI or has it disabled. */
         if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0)
                 return true;
         return syscall(__X32_SYSCALL_BIT | __NR_getpid) >= 0;

@@ -2,9 +2,9 @@
 #include "sentry/decode.h"
 
 #include <fcntl.h>
-#include <seccomp.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "policy/profile.h"
 #include "runtime/cleanup.h"
+#include "sentry/decode.h"
 
 static const char *const prio_names[] = {"Emergency", "Alert",  "Critical",      "Error",
                                          "Warning",   "Notice", "Informational", "Debug"};
@@ -61,6 +63,8 @@ json_t *sentry_event_json(const struct sentry_event *ev)
 {
         char time[64], syscall_buf[32], output[2048];
         const char *syscall = ev->syscall;
+        const char *host = sentry_call_abi(seccomp_arch_native(), 0, NULL);
+        bool foreign = ev->arch != NULL && (host == NULL || strcmp(ev->arch, host) != 0);
         json_t *o = json_object(), *f = json_object(), *tags = json_array();
 
         if (syscall == NULL) {
@@ -82,8 +86,7 @@ json_t *sentry_event_json(const struct sentry_event *ev)
                 snprintf(output, sizeof(output),
                          "Sandbox sentry: %s %s%s%s%s%s (%s) by rule %s (container=%s proc=%s "
                          "pid=%d exe=%s uid=%ld)",
-                         ev->decision, syscall, ev->foreign ? " arch=" : "",
-                         ev->foreign && ev->arch ? ev->arch : (ev->foreign ? "?" : ""),
+                         ev->decision, syscall, foreign ? " arch=" : "", foreign ? ev->arch : "",
                          ev->path ? " path=" : "", ev->path ? ev->path : "",
                          ev->result_unknown ? "let through" : result_name(ev),
                          ev->rule ? ev->rule : "", ev->container_id ? ev->container_id : "",

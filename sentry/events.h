@@ -44,8 +44,9 @@ struct sentry_event {
         const char *rule;
         const char *syscall; /* name; NULL -> "syscall_<nr>" */
         int nr;
-        const char *arch; /* the call's ABI ("x86_64", "x86", "x32"; static), may be NULL */
-        bool foreign;     /* not the sentry's own ABI: named in `output` */
+        const char *arch; /* the call's ABI ("x86_64", "x86", "x32"; static from
+                           * sentry_call_abi), may be NULL; named in `output`
+                           * when it is not the host's */
         json_t *args;     /* decoded arguments (borrowed), may be NULL */
         const char *path; /* the path decided on (fd.name), may be NULL */
         pid_t pid;        /* host pid */

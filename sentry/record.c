@@ -92,7 +92,6 @@ void sentry_record(struct sentry_state *s, struct sentry_request *r, struct poli
         _cleanup_free_ char *abi_name = NULL;
         ev.nr = r->req->data.nr;
         ev.arch = sentry_call_abi(r->req->data.arch, ev.nr, r->name ? NULL : &abi_name);
-        ev.foreign = ev.arch != sentry_call_abi(s->native_arch, 0, NULL);
         ev.syscall = r->name ? r->name : abi_name;
         ev.path = r->have_path ? r->path : NULL;
         ev.pid = (pid_t)r->req->pid;

@@ -500,54 +500,49 @@ test_breakout_sentry_without_watcher_fails_closed() {
 	bk_lost_once "$off" "$id" kill-container
 }
 
-# A sentry that crashes writes its backtrace to the runtime's --log (its
-# libunwind is loaded by the sentry itself: the binary does not link it),
-# and the container goes as on any loss.
-test_breakout_crashed_sentry_leaves_backtrace() {
+# bk_segv_case ID AHEAD: a sentry killed with SIGSEGV leaves its backtrace in
+# --log. AHEAD true: first wait (up to 5 s) until the idle sentry has loaded
+# libunwind itself; false: at once, so that the handler most likely loads it.
+bk_segv_case() {
+	local id=$1 ahead=$2 spid log="$BUNDLE/runtime.log" i loaded=false
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	set_args "$BUNDLE" /bin/sleep 60
-	local id="bk-segv-$$" spid log="$BUNDLE/runtime.log" i
 	"$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" --log "$log" run -d "$id" \
 		</dev/null >/dev/null 2>&1 || fail "run -d" || return 1
 	spid=$(state_field "$id" sentry pid)
+	if $ahead; then
+		for i in $(seq 50); do
+			grep -q libunwind "/proc/$spid/maps" 2>/dev/null && loaded=true && break
+			sleep 0.1
+		done
+	fi
 	kill -SEGV "$spid"
 	for i in $(seq 50); do
 		grep -q 'backtrace:' "$log" 2>/dev/null && ! [ -d "/proc/$spid" ] && break
 		sleep 0.1
 	done
 	sb delete --force "$id"
+	! $ahead || $loaded || fail "the idle sentry did not load libunwind in 5 s" || return 1
 	assert_contains "$(cat "$log")" "fatal signal 11 (SEGV) in pid $spid" &&
 		assert_contains "$(cat "$log")" "backtrace:
   #0 0x"
+}
+
+# A sentry that crashes writes its backtrace to the runtime's --log (its
+# libunwind is loaded by the sentry itself: the binary does not link it),
+# and the container goes as on any loss. Killed at once, most likely before
+# it is idle (the handler then loads libunwind; unit test sentry_crash).
+test_breakout_crashed_sentry_leaves_backtrace() {
+	bk_segv_case "bk-segv-$$" false
+}
+
+# An idle sentry loads libunwind ahead of a crash; the backtrace is the same.
+test_breakout_idle_sentry_loads_libunwind_ahead() {
+	bk_segv_case "bk-unw-$$" true
 }
 
 # With onSentryLoss deny (the `build` profile) the container lives on and
 # its routed calls fail with ENOSYS.
-# An idle sentry loads libunwind ahead of a crash (a crash before that, as
-# in the test above, loads it in the handler); the backtrace is the same.
-test_breakout_idle_sentry_loads_libunwind_ahead() {
-	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
-	set_args "$BUNDLE" /bin/sleep 60
-	local id="bk-unw-$$" spid log="$BUNDLE/runtime.log" i loaded=false
-	"$SANDBOX" --root "$SB_ROOT" --events-log "$SB_EVENTS" --log "$log" run -d "$id" \
-		</dev/null >/dev/null 2>&1 || fail "run -d" || return 1
-	spid=$(state_field "$id" sentry pid)
-	for i in $(seq 50); do
-		grep -q libunwind "/proc/$spid/maps" 2>/dev/null && loaded=true && break
-		sleep 0.1
-	done
-	kill -SEGV "$spid"
-	for i in $(seq 50); do
-		grep -q 'backtrace:' "$log" 2>/dev/null && ! [ -d "/proc/$spid" ] && break
-		sleep 0.1
-	done
-	sb delete --force "$id"
-	$loaded || fail "the idle sentry did not load libunwind in 5 s" || return 1
-	assert_contains "$(cat "$log")" "fatal signal 11 (SEGV) in pid $spid" &&
-		assert_contains "$(cat "$log")" "backtrace:
-  #0 0x"
-}
-
 test_breakout_killed_sentry_deny_only_fails_closed() {
 	bk_loop_bundle || return 1
 	local id="bk-deny-$$" spid off st

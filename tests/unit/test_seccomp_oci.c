@@ -291,6 +291,23 @@ Test(seccomp_oci, kernel_runs_x32_as_a_child_finds)
 #endif
 }
 
+/* Under a filter that kills x32 calls (no x32 section: libseccomp's bad-arch
+ * default), the probe must not make one: x32 is assumed, the child lives. */
+Test(seccomp_oci, kernel_runs_x32_is_not_probed_under_a_filter)
+{
+        pid_t pid = fork();
+        if (pid == 0) {
+                scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+                if (ctx == NULL || seccomp_load(ctx) < 0)
+                        _exit(3);
+                _exit(runtime_kernel_runs_x32() ? 0 : 1);
+        }
+        int status;
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert(WIFEXITED(status), "the probe was made under the filter (status %#x)", status);
+        cr_assert_eq(WEXITSTATUS(status), 0);
+}
+
 Test(seccomp_oci, bad_arch_is_rejected)
 {
         struct oci_seccomp s = {.present = true,

@@ -1,12 +1,14 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sentry/decode.h"
 #include "sentry/events.h"
 
 static struct sentry_event sample(void)
@@ -44,7 +46,6 @@ Test(sentry_events, foreign_abi_named)
         ev.syscall = "execve";
         ev.nr = 11;
         ev.arch = "x86";
-        ev.foreign = true;
         char *line = sentry_event_format(&ev);
         json_t *o = json_loads(line, 0, NULL);
 
@@ -54,6 +55,16 @@ Test(sentry_events, foreign_abi_named)
         cr_assert_not_null(
             strstr(json_string_value(json_object_get(o, "output")), "deny execve arch=x86 "), "%s",
             line);
+        json_decref(o);
+        free(line);
+        /* the host's own ABI is in `arch` only */
+        ev.arch = sentry_call_abi(seccomp_arch_native(), 0, NULL);
+        line = sentry_event_format(&ev);
+        o = json_loads(line, 0, NULL);
+        cr_assert_not_null(o, "%s", line);
+        cr_assert_str_eq(json_string_value(json_object_get(o, "arch")), ev.arch);
+        cr_assert_null(strstr(json_string_value(json_object_get(o, "output")), "arch="), "%s",
+                       line);
         json_decref(o);
         free(line);
 }
