@@ -4,16 +4,22 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <stdio.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "runtime/cleanup.h"
+#include "runtime/log.h"
 
 #ifndef OVERLAYFS_SUPER_MAGIC
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
@@ -62,11 +68,17 @@ static bool escape_lowerdir(const char *dir, char *out, size_t size)
 
 int runtime_overlay_view(const char *path, const char *spare_dir, struct sb_err *err)
 {
-        char dir[PATH_MAX], lower[2 * PATH_MAX + 2];
+        /* On the heap: the stack this deep would be carried by every
+         * process forked from here on (the sentry is). */
+        enum { LOWER_MAX = 2 * PATH_MAX + 2 };
+        _cleanup_free_ char *dir = malloc(PATH_MAX + LOWER_MAX);
+        char *lower = dir + PATH_MAX;
         const char *slash = strrchr(path, '/');
 
+        if (dir == NULL)
+                return sb_err_set(err, ENOMEM, "overlay view of `%s`", path);
         if (path[0] != '/' || slash == NULL || slash[1] == '\0' ||
-            (size_t)(slash - path) >= sizeof(dir))
+            (size_t)(slash - path) >= PATH_MAX)
                 return sb_err_set(err, EINVAL, "overlay view: `%s` is not an absolute file path",
                                   path);
         /* The file's directory on top, so that nothing in the spare layer can
@@ -76,9 +88,8 @@ int runtime_overlay_view(const char *path, const char *spare_dir, struct sb_err 
         memcpy(dir, path, len);
         dir[len] = '\0';
         size_t n;
-        if (!escape_lowerdir(dir, lower, sizeof(lower)) ||
-            (n = strlen(lower)) + 2 > sizeof(lower) ||
-            !escape_lowerdir(spare_dir, lower + n + 1, sizeof(lower) - n - 1))
+        if (!escape_lowerdir(dir, lower, LOWER_MAX) || (n = strlen(lower)) + 2 > LOWER_MAX ||
+            !escape_lowerdir(spare_dir, lower + n + 1, LOWER_MAX - n - 1))
                 return sb_err_set(err, ENAMETOOLONG, "overlay view of `%s`", path);
         lower[n] = ':';
 
@@ -93,7 +104,7 @@ int runtime_overlay_view(const char *path, const char *spare_dir, struct sb_err 
             fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
         if (mnt < 0)
                 return sb_err_set(err, errno, "overlay view: fsmount (lowerdir=%s)", lower);
-        int fd = openat(mnt, slash + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        int fd = openat(mnt, slash + 1, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return sb_err_set(err, errno, "overlay view: open `%s`", slash + 1);
         return fd;
@@ -144,25 +155,212 @@ static bool same_file(int a, int b)
                sa.st_mtim.tv_nsec == sb.st_mtim.tv_nsec;
 }
 
-/* The zero-copy way, when it can be had: exec this binary again through a
- * read-only overlay view (needs CAP_SYS_ADMIN and overlayfs). Returns only
- * when it cannot. */
-static void exec_overlay_view(char **argv, char **envp)
+/* The zero-copy way, when it can be had: a read-only overlay view of this
+ * binary, the same file as the one running (or -1). */
+static int open_overlay_view(void)
 {
         char path[PATH_MAX];
         ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
         struct sb_err err;
 
         if (n <= 0)
-                return;
+                return -1;
         path[n] = '\0';
         _cleanup_close_ int self = open("/proc/self/exe", O_PATH | O_CLOEXEC);
         /* "/dev": a layer every system has, never the binary's directory nor
          * above it (overlayfs refuses overlapping layers). */
         _cleanup_close_ int view = self < 0 ? -1 : runtime_overlay_view(path, "/dev", &err);
         if (view < 0 || !runtime_is_read_only_overlay(view) || !same_file(self, view))
-                return;
-        execveat(view, "", argv, envp, AT_EMPTY_PATH);
+                return -1;
+        return SB_STEAL_FD(view);
+}
+
+/* One mapping of this binary, as /proc/self/maps lists it. */
+struct runtime_exe_map {
+        unsigned long start, end;
+        off_t offset;
+        int prot;
+};
+
+/* Every private mapping of the file `st` names, from /proc/self/maps; -1
+ * when there are more than `max`. */
+static int exe_mappings(const struct stat *st, struct runtime_exe_map *m, int max)
+{
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/maps", "re");
+        char line[PATH_MAX + 128];
+        int n = 0;
+
+        if (f == NULL)
+                return 0;
+        while (fgets(line, sizeof(line), f) != NULL) {
+                unsigned long start, end, off, ino;
+                unsigned maj, min;
+                char perms[5];
+
+                if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu", &start, &end, perms, &off, &maj, &min,
+                           &ino) != 7 ||
+                    makedev(maj, min) != st->st_dev || ino != st->st_ino || perms[3] != 'p')
+                        continue;
+                if (n == max)
+                        return -1;
+                m[n++] = (struct runtime_exe_map){
+                    .start = start,
+                    .end = end,
+                    .offset = (off_t)off,
+                    .prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+                            (perms[2] == 'x' ? PROT_EXEC : 0),
+                };
+        }
+        return n;
+}
+
+#ifdef __SANITIZE_ADDRESS__
+/* ASan's memcpy reports reading across the redzones it puts between
+ * globals, which are part of the image: word by word, not instrumented
+ * (volatile, so that the loop does not become a memcpy). */
+__attribute__((no_sanitize_address)) static void image_copy(void *to, const void *from, size_t len)
+{
+        volatile uint64_t *t = to;
+        const volatile uint64_t *f = from;
+
+        for (size_t i = 0; i < len / sizeof(*t); i++)
+                t[i] = f[i];
+}
+#else
+static void image_copy(void *to, const void *from, size_t len)
+{
+        memcpy(to, from, len);
+}
+#endif
+
+/* /proc/self/pagemap: a page of a private file mapping that is in swap, or
+ * present but not the file's page, is our own copy (written since mapped). */
+#define PAGEMAP_PRESENT (1ull << 63)
+#define PAGEMAP_SWAP    (1ull << 62)
+#define PAGEMAP_FILE    (1ull << 61)
+
+/* Replaces one mapping by the same range of `fd` with the content it has
+ * now: the pages written since (relocations, data) are copied, the others
+ * are left to come from `fd` (equal content, and shared, not copied). The
+ * new mapping is prepared elsewhere and moved over the old range in one
+ * step (mremap), so that no code ever runs on a half-made one. */
+static int remap_one(int fd, int pagemap, const struct runtime_exe_map *m)
+{
+        size_t page = (size_t)sysconf(_SC_PAGESIZE), len = m->end - m->start;
+        char *old = (char *)m->start;
+        char *n = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, m->offset);
+        uint64_t pm[64];
+
+        if (n == MAP_FAILED)
+                return -1;
+        for (size_t done = 0; done < len && (m->prot & PROT_READ) != 0;) {
+                size_t k = (len - done) / page < 64 ? (len - done) / page : 64;
+                off_t at = (off_t)((m->start + done) / page * sizeof(uint64_t));
+                if (pread(pagemap, pm, k * sizeof(uint64_t), at) != (ssize_t)(k * sizeof(uint64_t)))
+                        goto fail;
+                for (size_t i = 0; i < k; i++)
+                        if ((pm[i] & PAGEMAP_SWAP) != 0 ||
+                            (pm[i] & (PAGEMAP_PRESENT | PAGEMAP_FILE)) == PAGEMAP_PRESENT)
+                                image_copy(n + done + i * page, old + done + i * page, page);
+                done += k * page;
+        }
+        if (mprotect(n, len, m->prot) < 0 ||
+            mremap(n, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, old) == MAP_FAILED)
+                goto fail;
+        return 0;
+fail:
+        munmap(n, len);
+        return -1;
+}
+
+/* The mm's layout as it is (/proc/self/stat fields 26-28 and 45-51), for
+ * PR_SET_MM_MAP to set again unchanged; the caller reads the break last. */
+static int mm_map_now(struct prctl_mm_map *mm)
+{
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/stat", "re");
+        char buf[1024];
+        unsigned long long v[52] = {0};
+
+        memset(mm, 0, sizeof(*mm));
+        if (f == NULL || fgets(buf, sizeof(buf), f) == NULL)
+                return -1;
+        /* After the command's name, which may hold anything, field 3 on. */
+        char *p = strrchr(buf, ')'), *end;
+        if (p == NULL)
+                return -1;
+        p++;
+        for (int field = 3; field <= 51; field++) {
+                while (*p == ' ')
+                        p++;
+                if (field == 3) { /* the state, a letter */
+                        p++;
+                        continue;
+                }
+                v[field] = strtoull(p, &end, 10);
+                if (end == p)
+                        return -1;
+                p = end;
+        }
+        mm->start_code = v[26];
+        mm->end_code = v[27];
+        mm->start_stack = v[28];
+        mm->start_data = v[45];
+        mm->end_data = v[46];
+        mm->start_brk = v[47];
+        mm->arg_start = v[48];
+        mm->arg_end = v[49];
+        mm->env_start = v[50];
+        mm->env_end = v[51];
+        return 0;
+}
+
+int runtime_remap_exe(int fd, struct sb_err *err)
+{
+        struct runtime_exe_map maps[16];
+        struct stat st, to;
+
+        if (stat("/proc/self/exe", &st) < 0)
+                return sb_err_set(err, errno, "remap: stat `/proc/self/exe`");
+        if (fstat(fd, &to) < 0 || !S_ISREG(to.st_mode) || to.st_size != st.st_size)
+                return sb_err_set(err, EINVAL, "remap: not a copy of `/proc/self/exe`");
+        int n = exe_mappings(&st, maps, (int)(sizeof(maps) / sizeof(maps[0])));
+        if (n <= 0)
+                return sb_err_set(err, n < 0 ? E2BIG : ENOENT,
+                                  "remap: %s mappings of `/proc/self/exe`",
+                                  n < 0 ? "too many" : "no");
+        _cleanup_close_ int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+        if (pagemap < 0)
+                return sb_err_set(err, errno, "remap: open `/proc/self/pagemap`");
+        for (int i = 0; i < n; i++)
+                if (remap_one(fd, pagemap, &maps[i]) < 0)
+                        return sb_err_set(err, errno, "remap: %lx-%lx", maps[i].start, maps[i].end);
+        /* PR_SET_MM_MAP rather than PR_SET_MM_EXE_FILE: it asks for
+         * CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE in our own user namespace,
+         * not CAP_SYS_RESOURCE (which root may lack: it does here), and is
+         * given the other fields of the mm as they are. The kernel
+         * refuses (EBUSY) while any mapping of the old file is left. */
+        struct prctl_mm_map mm;
+        if (mm_map_now(&mm) < 0)
+                return sb_err_set(err, EINVAL, "remap: cannot read `/proc/self/stat`");
+        mm.exe_fd = (uint32_t)fd;
+        mm.brk = (uint64_t)syscall(SYS_brk, 0);
+        if (prctl(PR_SET_MM, PR_SET_MM_MAP, (unsigned long)&mm, sizeof(mm), 0) < 0)
+                return sb_err_set(err, errno, "remap: prctl PR_SET_MM_MAP exe_fd");
+        return 0;
+}
+
+/* Runs on from `fd` (a view or copy of this binary): remapped in place where
+ * the kernel lets us (0), else executed again. Returns fexecve's errno when
+ * neither worked. */
+static int run_from(int fd, char **argv, char **envp)
+{
+        struct sb_err err;
+
+        if (runtime_remap_exe(fd, &err) == 0)
+                return 0;
+        sb_debug("clone binary: %s; executing the copy instead", err.msg);
+        fexecve(fd, argv, envp);
+        return errno;
 }
 
 int runtime_ensure_cloned_binary(char **argv, char **envp, struct sb_err *err)
@@ -172,7 +370,9 @@ int runtime_ensure_cloned_binary(char **argv, char **envp, struct sb_err *err)
 
         if (runtime_is_cloned_binary())
                 return 0;
-        exec_overlay_view(argv, envp);
+        _cleanup_close_ int view = open_overlay_view();
+        if (view >= 0 && run_from(view, argv, envp) == 0)
+                return 0;
         exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
         if (exe < 0)
                 return sb_err_set(err, errno, "clone binary: open `/proc/self/exe`");
@@ -182,6 +382,6 @@ int runtime_ensure_cloned_binary(char **argv, char **envp, struct sb_err *err)
         close(SB_STEAL_FD(exe));
         /* MFD_CLOEXEC is fine for an ELF binary: the kernel holds the file
          * once it is mapped; the new image does not need the descriptor. */
-        fexecve(memfd, argv, envp);
-        return sb_err_set(err, errno, "clone binary: fexecve");
+        int e = run_from(memfd, argv, envp);
+        return e == 0 ? 0 : sb_err_set(err, e, "clone binary: fexecve");
 }

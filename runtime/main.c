@@ -196,9 +196,10 @@ int main(int argc, char **argv)
                 sb_error("unknown command \"%s\" (see 'sandbox --help')", argv[optind]);
                 return 2;
         }
-        /* Commands that put a process into a container first re-execute from a
-         * sealed in-memory copy of this binary, so nothing in the container can
-         * ever reach the host's binary through /proc/PID/exe (CVE-2019-5736). */
+        /* Commands that put a process into a container first move onto a view
+         * or sealed copy of this binary that nothing can write, so nothing in
+         * the container can ever reach the host's binary through
+         * /proc/PID/exe (CVE-2019-5736). */
         if (cmd->enters_container) {
                 struct sb_err err = {0};
                 if (runtime_ensure_cloned_binary(argv, environ, &err) < 0) {

@@ -20,9 +20,12 @@ exit 0
 SH
 	chmod +x "$b/rootfs/attack.sh"
 	config_edit "$b" 'c["root"]["readonly"]=False; c["hooks"]={"startContainer":[{"path":"/attack.sh"}]}'
-	"$bin" --root "$SB_ROOT" --events-log "$SB_EVENTS" run "$id" || fail "run" || return 1
+	"$bin" --root "$SB_ROOT" --events-log "$SB_EVENTS" --debug --log "$b/runtime.log" run "$id" ||
+		fail "run" || return 1
 	assert_eq "$sum_before" "$(sha256sum "$bin" | cut -d' ' -f1)" "host binary changed" || return 1
-	[ ! -s "$b/rootfs/result" ] || fail "write through /proc/1/exe succeeded: $(cat "$b/rootfs/result")"
+	[ ! -s "$b/rootfs/result" ] || fail "write through /proc/1/exe succeeded: $(cat "$b/rootfs/result")" || return 1
+	# As root the view is mapped in place of the binary, not executed.
+	! grep -q "clone binary:" "$b/runtime.log" || fail "not mapped in place: $(grep "clone binary:" "$b/runtime.log")"
 }
 
 # As root the runtime runs through a read-only overlayfs view of its binary,
@@ -47,6 +50,19 @@ test_runtime_binary_sealed_where_no_overlay() {
 	local rc=$?
 	rm -rf "$dev" "$colon"
 	return $rc
+}
+
+# Without CAP_SYS_ADMIN and CAP_CHECKPOINT_RESTORE the kernel refuses to
+# point /proc/self/exe at the sealed copy: the runtime executes the copy instead, and goes on from there
+# (to the command's own error here: the container does not exist).
+test_runtime_executes_its_copy_where_it_cannot_map_it() {
+	local log=$SB_TEST_TMP/clone-fallback.log out
+	rm -f "$log"
+	out=$(capsh --drop=cap_sys_admin,cap_checkpoint_restore -- -c \
+		'exec "$0" --root "$1" --debug --log "$2" exec sb-no-such-container true' \
+		"$SANDBOX" "$SB_ROOT" "$log" 2>&1)
+	assert_contains "$out" "container does not exist: sb-no-such-container" "after the copy" &&
+		assert_contains "$(cat "$log")" "clone binary: remap: prctl PR_SET_MM_MAP exe_fd: Operation not permitted; executing the copy instead" "the fallback"
 }
 
 # CVE-2024-21626: a cwd that reaches a host directory through a leaked fd.

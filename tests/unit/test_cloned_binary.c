@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/cloned_binary.h"
@@ -143,4 +144,118 @@ Test(cloned_binary, overlay_view_failures_name_the_step)
                   "%s", err.msg);
         unlink(file);
         rmdir(dir);
+}
+
+/* Data the remap must keep: written at run time, and relocated (a pointer). */
+static int written_at_run_time;
+static const char *const relocated = "relocated";
+
+static int add(int a, int b)
+{
+        return a + b;
+}
+static int (*volatile add_through_pointer)(int, int) = add;
+
+/* In a child (the test process stays as it was): moves onto `fd`, a copy
+ * of this binary, then checks that the process still runs as before and
+ * that /proc/self/exe is `fd`'s file, which nothing may write. Exit status:
+ * 0 all well, 1..6 the step that failed. */
+static int remap_child(int fd, const char *want_exe)
+{
+        struct sb_err err = {0};
+        char link[256];
+
+        written_at_run_time = 41;
+        if (runtime_remap_exe(fd, &err) < 0) {
+                fprintf(stderr, "%s\n", err.msg);
+                return 1;
+        }
+        if (written_at_run_time != 41 || strcmp(relocated, "relocated") != 0)
+                return 2;
+        if (add_through_pointer(written_at_run_time, 1) != 42)
+                return 3;
+        if (!runtime_is_cloned_binary())
+                return 4;
+        ssize_t n = readlink("/proc/self/exe", link, sizeof(link) - 1);
+        if (n <= 0)
+                return 5;
+        link[n] = '\0';
+        if (strstr(link, want_exe) == NULL) {
+                fprintf(stderr, "/proc/self/exe is %s\n", link);
+                return 5;
+        }
+        /* A view cannot be opened for writing (EROFS); a sealed copy not
+         * while it is this process's exe (ETXTBSY), and its seals refuse the
+         * write after that (EPERM). */
+        errno = 0;
+        int w = open("/proc/self/exe", O_WRONLY | O_CLOEXEC);
+        if (w < 0 ? errno != EROFS && errno != ETXTBSY : write(w, "x", 1) != -1 || errno != EPERM) {
+                fprintf(stderr, "write open of /proc/self/exe: %d, %s\n", w, strerror(errno));
+                return 6;
+        }
+        return 0;
+}
+
+static void assert_remapped_child(int fd, const char *want_exe)
+{
+        pid_t pid = fork();
+
+        cr_assert_geq(pid, 0);
+        if (pid == 0)
+                _exit(remap_child(fd, want_exe));
+        int status;
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert(WIFEXITED(status), "the remapped child died (status %#x)", status);
+        cr_assert_eq(WEXITSTATUS(status), 0, "remapped child: step %d failed", WEXITSTATUS(status));
+}
+
+Test(cloned_binary, remap_onto_overlay_view_keeps_the_process)
+{
+        if (geteuid() != 0)
+                cr_skip_test("mounting overlayfs needs root");
+        char path[4096];
+        struct sb_err err = {0};
+        ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+        cr_assert_gt(n, 0);
+        path[n] = '\0';
+        int view = runtime_overlay_view(path, "/dev", &err);
+        cr_assert_geq(view, 0, "%s", err.msg);
+        /* The view's root is the binary's directory: /proc/self/exe reads
+         * as /NAME. */
+        char want[4096];
+        snprintf(want, sizeof(want), "/%s", strrchr(path, '/') + 1);
+        assert_remapped_child(view, want);
+        close(view);
+        cr_assert_not(runtime_is_cloned_binary());
+}
+
+Test(cloned_binary, remap_onto_sealed_copy_keeps_the_process)
+{
+        if (geteuid() != 0)
+                cr_skip_test("pointing /proc/self/exe elsewhere needs CAP_SYS_ADMIN");
+        struct sb_err err = {0};
+        int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+
+        cr_assert_geq(exe, 0);
+        int m = runtime_seal_copy(exe, &err);
+        cr_assert_geq(m, 0, "%s", err.msg);
+        assert_remapped_child(m, "memfd:sandbox");
+        close(m);
+        close(exe);
+}
+
+Test(cloned_binary, remap_refuses_another_file)
+{
+        char path[] = "/tmp/sb-remap-XXXXXX";
+        struct sb_err err = {0};
+        int fd = mkstemp(path);
+
+        cr_assert_geq(fd, 0);
+        cr_assert_eq(write(fd, "not this binary", 15), 15);
+        cr_assert_eq(runtime_remap_exe(fd, &err), -1);
+        cr_assert_str_eq(err.msg, "remap: not a copy of `/proc/self/exe`: Invalid argument");
+        cr_assert_not(runtime_is_cloned_binary());
+        close(fd);
+        unlink(path);
 }
