@@ -346,6 +346,20 @@ test_failing_hook_fails_create_and_leaves_nothing() {
 	assert_contains "$err" "createRuntime" && assert_no_leftovers "$before" "leftovers"
 }
 
+# Without a user namespace the init makes its namespaces before the runtime
+# lets it go on (while the cgroup is set up); a namespace it cannot join is
+# still reported by name, after the go, and nothing stays.
+test_unjoinable_namespace_fails_create_and_leaves_nothing() {
+	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
+	config_edit "$BUNDLE" 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="network"]+[{"type":"network","path":"/proc/self/ns/ipc"}]'
+	local before err
+	before=$(snapshot_host)
+	err=$(sb create lc-nsjoin 2>&1 </dev/null)
+	[ $? -ne 0 ] || fail "create succeeded" || return 1
+	assert_contains "$err" "join namespaces: setns network namespace \`/proc/self/ns/ipc\`: Invalid argument" &&
+		assert_no_leftovers "$before" "leftovers"
+}
+
 test_bad_config_and_missing_rootfs_leave_nothing() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	local before err
