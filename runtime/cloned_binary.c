@@ -182,34 +182,60 @@ struct runtime_exe_map {
         int prot;
 };
 
-/* Every private mapping of the file `st` names, from /proc/self/maps; -1
- * when there are more than `max`. */
-static int exe_mappings(const struct stat *st, struct runtime_exe_map *m, int max)
+/* One line of /proc/self/maps, file-backed: 1, else 0. */
+static int maps_line(const char *line, struct runtime_exe_map *m, dev_t *dev, unsigned long *ino,
+                     bool *private)
+{
+        unsigned long start, end, off;
+        unsigned maj, min;
+        char perms[5];
+
+        if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu", &start, &end, perms, &off, &maj, &min, ino) !=
+                7 ||
+            *ino == 0)
+                return 0;
+        *dev = makedev(maj, min);
+        *private = perms[3] == 'p';
+        *m = (struct runtime_exe_map){
+            .start = start,
+            .end = end,
+            .offset = (off_t)off,
+            .prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+                    (perms[2] == 'x' ? PROT_EXEC : 0),
+        };
+        return 1;
+}
+
+/* Every private mapping of this binary, from /proc/self/maps: of the file
+ * that the code running here is mapped from (its device and inode as the
+ * maps say them, which on btrfs or overlayfs are not what stat says);
+ * -1 when there are more than `max`. */
+static int exe_mappings(struct runtime_exe_map *m, int max)
 {
         _cleanup_fclose_ FILE *f = fopen("/proc/self/maps", "re");
         char line[PATH_MAX + 128];
+        unsigned long here = (unsigned long)(uintptr_t)&exe_mappings, ino, our_ino = 0;
+        dev_t dev, our_dev = 0;
+        struct runtime_exe_map one;
+        bool private;
         int n = 0;
 
         if (f == NULL)
                 return 0;
-        while (fgets(line, sizeof(line), f) != NULL) {
-                unsigned long start, end, off, ino;
-                unsigned maj, min;
-                char perms[5];
-
-                if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu", &start, &end, perms, &off, &maj, &min,
-                           &ino) != 7 ||
-                    makedev(maj, min) != st->st_dev || ino != st->st_ino || perms[3] != 'p')
+        while (our_ino == 0 && fgets(line, sizeof(line), f) != NULL)
+                if (maps_line(line, &one, &dev, &ino, &private) && one.start <= here &&
+                    here < one.end) {
+                        our_dev = dev;
+                        our_ino = ino;
+                }
+        rewind(f);
+        while (our_ino != 0 && fgets(line, sizeof(line), f) != NULL) {
+                if (!maps_line(line, &one, &dev, &ino, &private) || dev != our_dev ||
+                    ino != our_ino || !private)
                         continue;
                 if (n == max)
                         return -1;
-                m[n++] = (struct runtime_exe_map){
-                    .start = start,
-                    .end = end,
-                    .offset = (off_t)off,
-                    .prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
-                            (perms[2] == 'x' ? PROT_EXEC : 0),
-                };
+                m[n++] = one;
         }
         return n;
 }
@@ -323,7 +349,7 @@ int runtime_remap_exe(int fd, struct sb_err *err)
                 return sb_err_set(err, errno, "remap: stat `/proc/self/exe`");
         if (fstat(fd, &to) < 0 || !S_ISREG(to.st_mode) || to.st_size != st.st_size)
                 return sb_err_set(err, EINVAL, "remap: not a copy of `/proc/self/exe`");
-        int n = exe_mappings(&st, maps, (int)(sizeof(maps) / sizeof(maps[0])));
+        int n = exe_mappings(maps, (int)(sizeof(maps) / sizeof(maps[0])));
         if (n <= 0)
                 return sb_err_set(err, n < 0 ? E2BIG : ENOENT,
                                   "remap: %s mappings of `/proc/self/exe`",
