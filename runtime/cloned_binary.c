@@ -176,14 +176,14 @@ static int open_overlay_view(void)
 }
 
 /* One mapping of this binary, as /proc/self/maps lists it. */
-struct runtime_exe_map {
+struct exe_map {
         unsigned long start, end;
         off_t offset;
         int prot;
 };
 
 /* One line of /proc/self/maps, file-backed: 1, else 0. */
-static int maps_line(const char *line, struct runtime_exe_map *m, dev_t *dev, unsigned long *ino,
+static int maps_line(const char *line, struct exe_map *m, dev_t *dev, unsigned long *ino,
                      bool *private)
 {
         unsigned long start, end, off;
@@ -196,7 +196,7 @@ static int maps_line(const char *line, struct runtime_exe_map *m, dev_t *dev, un
                 return 0;
         *dev = makedev(maj, min);
         *private = perms[3] == 'p';
-        *m = (struct runtime_exe_map){
+        *m = (struct exe_map){
             .start = start,
             .end = end,
             .offset = (off_t)off,
@@ -210,13 +210,13 @@ static int maps_line(const char *line, struct runtime_exe_map *m, dev_t *dev, un
  * that the code running here is mapped from (its device and inode as the
  * maps say them, which on btrfs or overlayfs are not what stat says);
  * -1 when there are more than `max`. */
-static int exe_mappings(struct runtime_exe_map *m, int max)
+static int exe_mappings(struct exe_map *m, int max)
 {
         _cleanup_fclose_ FILE *f = fopen("/proc/self/maps", "re");
         char line[PATH_MAX + 128];
         unsigned long here = (unsigned long)(uintptr_t)&exe_mappings, ino, our_ino = 0;
         dev_t dev, our_dev = 0;
-        struct runtime_exe_map one;
+        struct exe_map one;
         bool private;
         int n = 0;
 
@@ -270,7 +270,7 @@ static void image_copy(void *to, const void *from, size_t len)
  * are left to come from `fd` (equal content, and shared, not copied). The
  * new mapping is prepared elsewhere and moved over the old range in one
  * step (mremap), so that no code ever runs on a half-made one. */
-static int remap_one(int fd, int pagemap, const struct runtime_exe_map *m)
+static int remap_one(int fd, int pagemap, const struct exe_map *m)
 {
         size_t page = (size_t)sysconf(_SC_PAGESIZE), len = m->end - m->start;
         char *old = (char *)m->start;
@@ -342,7 +342,7 @@ static int mm_map_now(struct prctl_mm_map *mm)
 
 int runtime_remap_exe(int fd, struct sb_err *err)
 {
-        struct runtime_exe_map maps[16];
+        struct exe_map maps[16];
         struct stat st, to;
 
         if (stat("/proc/self/exe", &st) < 0)
