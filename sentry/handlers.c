@@ -350,6 +350,32 @@ static const char *identity_call(struct sentry_state *s, const struct seccomp_no
         return NULL;
 }
 
+/* The x86_64 number of an i386 call that the sentry decides as its x86_64
+ * namesake, else -1: the open class only, whose arguments (a path, flags, a
+ * mode, a struct open_how of 64-bit fields) are laid out alike in both ABIs,
+ * so that 32-bit programs can open files for writing where the profile lets
+ * them. Every other routed call of a foreign ABI stays refused. */
+static int as_native(uint32_t arch, int nr)
+{
+#if defined(__x86_64__)
+        static const char *const names[] = {"open", "creat", "openat", "openat2"};
+        static int i386_nr[4] = {-2};
+
+        if (arch != AUDIT_ARCH_I386)
+                return -1;
+        if (i386_nr[0] == -2)
+                for (int i = 0; i < 4; i++)
+                        i386_nr[i] = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, names[i]);
+        for (int i = 0; i < 4; i++)
+                if (i386_nr[i] >= 0 && i386_nr[i] == nr)
+                        return policy_syscall_nr(names[i]);
+#else
+        (void)arch;
+        (void)nr;
+#endif
+        return -1;
+}
+
 void sentry_handle_one(struct sentry_state *s, int notify_fd)
 {
         struct sentry_request r;
@@ -371,9 +397,11 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
          * its number: the tables do not index it, so it is foreign too. */
         bool native = s->req->data.arch == s->native_arch && s->req->data.nr >= 0 &&
                       s->req->data.nr < POLICY_SYSCALL_NR_MAX;
-        if (native) {
-                r.name = policy_syscall_name(s->req->data.nr);
-                r.desc = sentry_syscall_desc_nr(s->req->data.nr);
+        /* The number the tables index: the call's own, or its namesake's. */
+        int nr = native ? s->req->data.nr : as_native(s->req->data.arch, s->req->data.nr);
+        if (nr >= 0) {
+                r.name = policy_syscall_name(nr);
+                r.desc = sentry_syscall_desc_nr(nr);
         } else {
                 r.name = NULL;
                 r.desc = sentry_syscall_desc(NULL);
@@ -385,30 +413,29 @@ void sentry_handle_one(struct sentry_state *s, int notify_fd)
                 /* Observed on another architecture, whose numbers the tables
                  * do not index: the profile allows it, unless the container's
                  * own seccomp section refuses it (by name). */
-                int nr = policy_syscall_nr(observed);
+                int named = policy_syscall_nr(observed);
                 const int *refused = s->cfg->policy->config_errno;
-                if (refused != NULL && nr >= 0 && (size_t)nr < s->cfg->policy->n_entries &&
-                    refused[nr] > 0)
-                        return respond(s, &r, -refused[nr], 0);
+                if (refused != NULL && named >= 0 && (size_t)named < s->cfg->policy->n_entries &&
+                    refused[named] > 0)
+                        return respond(s, &r, -refused[named], 0);
                 return respond(s, &r, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
         }
-        if (native) {
+        if (nr >= 0) {
                 if (s->cfg->policy != NULL) {
                         uint64_t args[6];
                         for (int i = 0; i < 6; i++)
                                 args[i] = s->req->data.args[i];
                         /* The default verdict is a rule too (e.g. learn's `log`). */
-                        sentry_rule_from_policy(s->cfg->policy, s->req->data.nr, args, &view);
+                        sentry_rule_from_policy(s->cfg->policy, nr, args, &view);
                         r.rule = &view;
                         const int *refused = s->cfg->policy->config_errno;
-                        if (refused != NULL && s->req->data.nr >= 0 &&
-                            (size_t)s->req->data.nr < s->cfg->policy->n_entries &&
-                            refused[s->req->data.nr] > 0) {
+                        if (refused != NULL && (size_t)nr < s->cfg->policy->n_entries &&
+                            refused[nr] > 0) {
                                 view.name = "linux.seccomp";
-                                return config_refusal(s, &r, refused[s->req->data.nr]);
+                                return config_refusal(s, &r, refused[nr]);
                         }
                 } else {
-                        r.rule = sentry_rule_find(s->table, s->req->data.nr);
+                        r.rule = sentry_rule_find(s->table, nr);
                 }
         }
 

@@ -40,6 +40,9 @@ dirfd_core_pattern openat           deny  EACCES /proc/sys/kernel/core_pattern
 excl_core_pattern openat            deny  EACCES /proc/sys/kernel/core_pattern
 excl_create_core_pattern openat     none  any    -
 excl_create_new   openat            none  ok     -
+i386_core_pattern open              deny  EACCES /proc/sys/kernel/core_pattern
+i386_creat_sysctl creat             deny  EACCES /proc/sys/kernel/bk-new
+i386_create_new   openat            none  ok     -
 cwd_core_pattern  openat            deny  EACCES /proc/sys/kernel/core_pattern
 dotdot_core_pattern openat          deny  EACCES /proc/sys/kernel/core_pattern
 symlink_core_pattern openat         deny  EACCES -
@@ -231,6 +234,8 @@ for row in expect.strip().splitlines():
     want("uid", row_uid, e.get("uid"))
     want("profile", profile, e.get("profile"))
     want("syscall", sc, e.get("syscall"))
+    # calls of the 32-bit ABI (int 0x80): named by that ABI
+    want("arch", "x86" if att.startswith("i386_") else e.get("arch"), e.get("arch"))
     if not isinstance(e.get("syscall_nr"), int) or not isinstance(e.get("pid"), int):
         bad(f"{att}: syscall_nr/pid not numbers")
     # the path: fd.name (opens, sentry-decided calls) or the decoded argument
