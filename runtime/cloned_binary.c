@@ -20,6 +20,7 @@
 
 #include "runtime/cleanup.h"
 #include "runtime/log.h"
+#include "runtime/state.h"
 
 #ifndef OVERLAYFS_SUPER_MAGIC
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
@@ -305,28 +306,12 @@ static int mm_map_now(struct prctl_mm_map *mm)
 {
         _cleanup_fclose_ FILE *f = fopen("/proc/self/stat", "re");
         char buf[1024];
-        unsigned long long v[52] = {0};
+        unsigned long long v[52];
 
         memset(mm, 0, sizeof(*mm));
-        if (f == NULL || fgets(buf, sizeof(buf), f) == NULL)
+        if (f == NULL || fgets(buf, sizeof(buf), f) == NULL ||
+            runtime_proc_stat_fields(buf, v, 52) < 51)
                 return -1;
-        /* After the command's name, which may hold anything, field 3 on. */
-        char *p = strrchr(buf, ')'), *end;
-        if (p == NULL)
-                return -1;
-        p++;
-        for (int field = 3; field <= 51; field++) {
-                while (*p == ' ')
-                        p++;
-                if (field == 3) { /* the state, a letter */
-                        p++;
-                        continue;
-                }
-                v[field] = strtoull(p, &end, 10);
-                if (end == p)
-                        return -1;
-                p = end;
-        }
         mm->start_code = v[26];
         mm->end_code = v[27];
         mm->start_stack = v[28];

@@ -372,9 +372,40 @@ int runtime_state_socket_addr(const char *root, const char *id, const char *name
         return fd;
 }
 
+int runtime_proc_stat_fields(const char *line, unsigned long long *v, int n)
+{
+        /* The name may hold spaces and parentheses: the fields go on after
+         * the last ')', field 3 (the state, a letter) first. */
+        const char *p = strrchr(line, ')');
+        int field = 2;
+
+        memset(v, 0, (size_t)n * sizeof(*v));
+        if (p == NULL)
+                return 0;
+        p++;
+        while (field + 1 < n) {
+                while (*p == ' ')
+                        p++;
+                if (*p == '\0' || *p == '\n')
+                        break;
+                char *end;
+                if (++field == 3) {
+                        v[3] = (unsigned char)*p;
+                        end = (char *)p + 1;
+                } else {
+                        v[field] = strtoull(p, &end, 10);
+                }
+                if (end == p)
+                        break;
+                p = end;
+        }
+        return field;
+}
+
 uint64_t runtime_proc_start_time(pid_t pid)
 {
         char path[64], buf[2048];
+        unsigned long long v[23];
         int fd;
         ssize_t n;
 
@@ -389,23 +420,9 @@ uint64_t runtime_proc_start_time(pid_t pid)
         if (n <= 0)
                 return 0;
         buf[n] = '\0';
-        /* comm may contain spaces and parentheses: fields restart after the last ')'. */
-        char *p = strrchr(buf, ')');
-        if (p == NULL)
+        if (runtime_proc_stat_fields(buf, v, 23) < 22 || v[3] == 'Z' || v[3] == 'X')
                 return 0;
-        p++;
-        /* After ')' come fields 3.. ; field 3 is state. */
-        char state = 0;
-        int field = 2;
-        char *save = NULL;
-        for (char *tok = strtok_r(p, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
-                field++;
-                if (field == 3)
-                        state = tok[0];
-                if (field == 22)
-                        return state == 'Z' || state == 'X' ? 0 : strtoull(tok, NULL, 10);
-        }
-        return 0;
+        return v[22];
 }
 
 bool runtime_proc_is(pid_t pid, uint64_t start_time)

@@ -78,6 +78,11 @@ int runtime_state_remove(const char *root, const char *id, struct sb_err *err);
 /* Exclusive flock on ROOT/ID/lock; returns the fd (close to unlock). */
 int runtime_state_lock(const char *root, const char *id, struct sb_err *err);
 
+/* The fields of a /proc/PID/stat line, v[k] for field k of proc(5) (k < n;
+ * field 3, the state, as its letter), 0 where the line has none. Returns
+ * the number of the last field read (0: no ")" after the name). Pure. */
+int runtime_proc_stat_fields(const char *line, unsigned long long *v, int n);
+
 /* The process behind the state: alive and the same process (start time). */
 uint64_t runtime_proc_start_time(pid_t pid); /* 0 if not readable */
 bool runtime_proc_is(pid_t pid, uint64_t start_time);

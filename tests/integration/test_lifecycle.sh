@@ -225,15 +225,20 @@ test_env_cwd_and_path_lookup() {
 	assert_eq "bar baz|/work/dir" "$(sb run lc-env)"
 }
 
+# create_fails_cleanly ID TEXT: `create ID` of $BUNDLE fails, its error
+# says TEXT, and nothing is left on the host.
+create_fails_cleanly() {
+	local before err
+	before=$(snapshot_host)
+	err=$(sb create "$1" 2>&1 </dev/null)
+	[ $? -ne 0 ] || fail "create $1 succeeded" || return 1
+	assert_contains "$err" "$2" && assert_no_leftovers "$before" "leftovers"
+}
+
 test_missing_executable_fails_create() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	set_args "$BUNDLE" nosuchprog
-	local before err
-	before=$(snapshot_host)
-	err=$(sb create lc-noexe 2>&1 </dev/null)
-	[ $? -ne 0 ] || fail "create succeeded" || return 1
-	assert_contains "$err" 'executable file not found in $PATH' &&
-		assert_no_leftovers "$before" "leftovers"
+	create_fails_cleanly lc-noexe 'executable file not found in $PATH'
 }
 
 test_user_namespace_mappings() {
@@ -339,11 +344,7 @@ test_confinement_failure_is_reported_by_start() {
 test_failing_hook_fails_create_and_leaves_nothing() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	config_edit "$BUNDLE" 'c["hooks"]={"createRuntime":[{"path":"/bin/false"}]}'
-	local before err
-	before=$(snapshot_host)
-	err=$(sb create lc-hookfail 2>&1 </dev/null)
-	[ $? -ne 0 ] || fail "create succeeded" || return 1
-	assert_contains "$err" "createRuntime" && assert_no_leftovers "$before" "leftovers"
+	create_fails_cleanly lc-hookfail "createRuntime"
 }
 
 # Without a user namespace the init makes its namespaces before the runtime
@@ -352,12 +353,8 @@ test_failing_hook_fails_create_and_leaves_nothing() {
 test_unjoinable_namespace_fails_create_and_leaves_nothing() {
 	make_bundle "$BUNDLE" && cd "$BUNDLE" || return 1
 	config_edit "$BUNDLE" 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="network"]+[{"type":"network","path":"/proc/self/ns/ipc"}]'
-	local before err
-	before=$(snapshot_host)
-	err=$(sb create lc-nsjoin 2>&1 </dev/null)
-	[ $? -ne 0 ] || fail "create succeeded" || return 1
-	assert_contains "$err" "join namespaces: setns network namespace \`/proc/self/ns/ipc\`: Invalid argument" &&
-		assert_no_leftovers "$before" "leftovers"
+	create_fails_cleanly lc-nsjoin \
+		"join namespaces: setns network namespace \`/proc/self/ns/ipc\`: Invalid argument"
 }
 
 test_bad_config_and_missing_rootfs_leave_nothing() {

@@ -114,3 +114,24 @@ Test(signal, names_and_numbers)
         cr_assert_eq(runtime_signal_parse("RTMIN+"), -1);
         cr_assert_eq(runtime_signal_parse(""), -1);
 }
+
+Test(state, proc_stat_fields_after_a_name_with_spaces_and_parens)
+{
+        /* fields 1..24 of a real line, the name holding ") (" and spaces */
+        const char *line = "4242 (a) (b c) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 6 0 0 20 0 1 0 "
+                           "987654 1234 56\n";
+        unsigned long long v[30];
+
+        cr_assert_eq(runtime_proc_stat_fields(line, v, 30), 24);
+        cr_assert_eq(v[3], 'S');
+        cr_assert_eq(v[4], 1);
+        cr_assert_eq(v[22], 987654);
+        cr_assert_eq(v[24], 56);
+        cr_assert_eq(v[25], 0, "past the line's end: 0");
+        /* fewer slots than fields: stops at the last slot */
+        cr_assert_eq(runtime_proc_stat_fields(line, v, 5), 4);
+        cr_assert_eq(v[4], 1);
+        cr_assert_eq(runtime_proc_stat_fields("no name here", v, 5), 0);
+        /* this process: alive, so its start time (field 22) is set */
+        cr_assert_gt(runtime_proc_start_time(getpid()), 0);
+}
